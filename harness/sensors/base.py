@@ -1,0 +1,21 @@
+"""What every sensor and fault layer hands to the link: packets with two times.
+
+``due_us`` is when the packet reaches the harness's sender (delivery time, sim time);
+``cuc`` is the time the packet carries in its secondary header (acquisition time as the
+sensor stamps it, which a fault may falsify). In lockstep the session sends, before
+SYNC(k), every emission with ``due_us <= t_k``, in order of ``due_us``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from packets import Packet
+
+
+class Emission(NamedTuple):
+    due_us: int
+    cuc: int
+    packet: Packet
+    sensor: str  # "imu", "lrf", "attitude", "velocimeter", "discretes"
+    acquired_us: int  # true acquisition time (for audits and telemetry; never on the wire)
