@@ -216,5 +216,6 @@ class Deframer:
             self._last_seq[apid] = seq
             stats.frames += 1
             stats.by_apid[apid] = stats.by_apid.get(apid, 0) + 1
-            out.append(Frame(codec.spec.apid, seq, (values[4] << 16) | values[5], codec.cls._make(fields)))
-
+            out.append(
+                Frame(codec.spec.apid, seq, (values[4] << 16) | values[5], codec.cls._make(fields))
+            )

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from construct import (
-    BitStruct,
     BitsInteger,
+    BitStruct,
     Bytes,
     Checksum,
     Const,
+    Construct,
     Float32b,
     Int8ub,
     Int16ub,
@@ -27,7 +28,6 @@ from construct import (
     Switch,
     this,
 )
-from construct import Construct
 
 #: CCSDS attached sync marker in front of every packet.
 ASM = b"\x1a\xcf\xfc\x1d"
@@ -160,7 +160,8 @@ ImuData = Struct(
 )
 LrfData = Struct(
     "range_m" / Float32b * "slant range along the boresight, m (0 when not valid)",
-    "status" / Int8ub
+    "status"
+    / Int8ub
     * "bit0 valid, bit1 no_return, bit2 acquiring, bit3 self-test fault; other bits 0",
     "quality" / Int8ub * "return signal strength, 0-255",
     "meas_id" / Int16ub * "measurement counter, +1 per measurement (wraps)",
@@ -186,13 +187,15 @@ EngineCmdData = Struct(
     "tick" / Int32ub * "the SYNC tick this answers",
     "engine_on" / Int8ub * "0 off, 1 on",
     "throttle" / Float32b * "fraction of maximum thrust, [0, 1]",
-    "pitch_cmd_rad" / Float32b
+    "pitch_cmd_rad"
+    / Float32b
     * "commanded thrust-axis tilt from local vertical, rad, + toward +downrange",
 )
 FswStatusData = Struct(
     "tick" / Int32ub * "tick answered",
     "phase" / Int8ub * "FSW-defined phase number",
-    "nav_flags" / Int8ub
+    "nav_flags"
+    / Int8ub
     * "bit0 LRF accepted this tick, bit1 rejected, bit2 declared failed (latched),"
     " bit3 stale, bit4 fallback navigation active",
     "est_alt_m" / Float32b * "estimated altitude above terrain, m",
@@ -255,73 +258,124 @@ SPECS: dict[int, PacketSpec] = {
     s.apid: s
     for s in (
         PacketSpec(
-            Apid.SYNC, "SYNC", PacketType.TC, Direction.H2F, SyncData,
+            Apid.SYNC,
+            "SYNC",
+            PacketType.TC,
+            Direction.H2F,
+            SyncData,
             "Every sensor frame due by t_k has been sent; run one control cycle for tick k"
             " and answer it.",
             "t_k, the tick's sim time",
             limits=(("period_us", 1, 2**32 - 1),),
         ),
         PacketSpec(
-            Apid.PING, "PING", PacketType.TC, Direction.H2F, PingData,
-            "Liveness probe; answered by PONG.", "send time",
+            Apid.PING,
+            "PING",
+            PacketType.TC,
+            Direction.H2F,
+            PingData,
+            "Liveness probe; answered by PONG.",
+            "send time",
         ),
         PacketSpec(
-            Apid.STATE_INIT, "STATE_INIT", PacketType.TC, Direction.H2F, StateInitData,
+            Apid.STATE_INIT,
+            "STATE_INIT",
+            PacketType.TC,
+            Direction.H2F,
+            StateInitData,
             "The ground's state-vector upload before the descent: the FSW's initial"
             " navigation estimate.",
             "epoch of the state vector",
             limits=(("mass_kg", 0.0, 1e7), ("sigma_alt_m", 0.0, 1e7), ("sigma_v_mps", 0.0, 1e5)),
         ),
         PacketSpec(
-            Apid.IMU, "IMU", PacketType.TM, Direction.H2F, ImuData,
+            Apid.IMU,
+            "IMU",
+            PacketType.TM,
+            Direction.H2F,
+            ImuData,
             "Incremental IMU output over one interval, body frame.",
             "end of the integration interval",
             bit_masks=(("status", 0x03),),
         ),
         PacketSpec(
-            Apid.LRF, "LRF", PacketType.TM, Direction.H2F, LrfData,
+            Apid.LRF,
+            "LRF",
+            PacketType.TM,
+            Direction.H2F,
+            LrfData,
             "Laser rangefinder, one measurement along its boresight.",
             "acquisition time as the sensor stamps it",
             limits=(("range_m", 0.0, 1e7),),
             bit_masks=(("status", 0x0F),),
         ),
         PacketSpec(
-            Apid.ATTITUDE, "ATTITUDE", PacketType.TM, Direction.H2F, AttitudeData,
+            Apid.ATTITUDE,
+            "ATTITUDE",
+            PacketType.TM,
+            Direction.H2F,
+            AttitudeData,
             "Star tracker attitude solution, unit quaternion, body to world.",
             "acquisition time",
             limits=(("q_w", -1.0, 1.0), ("q_x", -1.0, 1.0), ("q_y", -1.0, 1.0), ("q_z", -1.0, 1.0)),
             bit_masks=(("status", 0x01),),
         ),
         PacketSpec(
-            Apid.VELOCIMETER, "VELOCIMETER", PacketType.TM, Direction.H2F, VelocimeterData,
+            Apid.VELOCIMETER,
+            "VELOCIMETER",
+            PacketType.TM,
+            Direction.H2F,
+            VelocimeterData,
             "Doppler velocimeter solution (optional sensor).",
             "acquisition time",
             bit_masks=(("status", 0x01),),
         ),
         PacketSpec(
-            Apid.DISCRETES, "DISCRETES", PacketType.TM, Direction.H2F, DiscretesData,
-            "Discrete inputs.", "sample time",
+            Apid.DISCRETES,
+            "DISCRETES",
+            PacketType.TM,
+            Direction.H2F,
+            DiscretesData,
+            "Discrete inputs.",
+            "sample time",
             limits=(("reserved", 0, 0),),
             bit_masks=(("flags", 0x01),),
         ),
         PacketSpec(
-            Apid.ENGINE_CMD, "ENGINE_CMD", PacketType.TC, Direction.F2H, EngineCmdData,
+            Apid.ENGINE_CMD,
+            "ENGINE_CMD",
+            PacketType.TC,
+            Direction.F2H,
+            EngineCmdData,
             "The FSW's engine command for one tick; sent last in its answer.",
             "t_k of the tick answered",
             limits=(("engine_on", 0, 1), ("throttle", 0.0, 1.0)),
         ),
         PacketSpec(
-            Apid.FSW_STATUS, "FSW_STATUS", PacketType.TM, Direction.F2H, FswStatusData,
+            Apid.FSW_STATUS,
+            "FSW_STATUS",
+            PacketType.TM,
+            Direction.F2H,
+            FswStatusData,
             "The FSW's navigation state and link counters for one tick.",
             "t_k of the tick answered",
             bit_masks=(("nav_flags", 0x1F),),
         ),
         PacketSpec(
-            Apid.PONG, "PONG", PacketType.TM, Direction.F2H, PongData,
-            "Answer to PING.", "send time",
+            Apid.PONG,
+            "PONG",
+            PacketType.TM,
+            Direction.F2H,
+            PongData,
+            "Answer to PING.",
+            "send time",
         ),
         PacketSpec(
-            Apid.EVENT, "EVENT", PacketType.TM, Direction.F2H, EventData,
+            Apid.EVENT,
+            "EVENT",
+            PacketType.TM,
+            Direction.F2H,
+            EventData,
             "An FSW event (phase change, LRF acquired/rejected/latched, ...).",
             "event time",
             limits=(("severity", 0, 2),),

@@ -128,8 +128,18 @@ class Event(NamedTuple):
 
 
 Packet: TypeAlias = (
-    Sync | Ping | StateInit | Imu | Lrf | Attitude | Velocimeter | Discretes
-    | EngineCmd | FswStatus | Pong | Event
+    Sync
+    | Ping
+    | StateInit
+    | Imu
+    | Lrf
+    | Attitude
+    | Velocimeter
+    | Discretes
+    | EngineCmd
+    | FswStatus
+    | Pong
+    | Event
 )
 
 #: the packet class of each APID, and back
