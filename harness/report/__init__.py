@@ -1,0 +1,1 @@
+"""A run's artifacts: result.json, telemetry.csv, descent.png."""

@@ -1,0 +1,93 @@
+"""descent.png: the four panels a failure review starts from -- altitude (true, FSW
+estimate, LRF returns), vertical speed, throttle and propellant -- with fault windows
+shaded and the milestones marked."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from harness.session import TickRow  # noqa: E402
+from packets import LrfStatus  # noqa: E402
+
+
+def plot_descent(
+    path: Path,
+    rows: Sequence[TickRow],
+    *,
+    title: str,
+    fault_windows: Sequence[tuple[float, float, str]] = (),
+    milestones: Sequence[tuple[float, str]] = (),
+    dry_mass_kg: float = 0.0,
+    lrf_tilt_rad: float = 0.0,
+) -> None:
+    if not rows:
+        return
+    t = [r.t_us / 1e6 for r in rows]
+    alt = [r.truth.alt_m for r in rows]
+    vz = [r.truth.vz_mps for r in rows]
+    est_t = [r.t_us / 1e6 for r in rows if r.status is not None]
+    est_alt = [r.status.est_alt_m for r in rows if r.status is not None]
+    est_vz = [r.status.est_vz_mps for r in rows if r.status is not None]
+    lrf_t, lrf_alt = [], []
+    for r in rows:
+        if r.lrf_sent is not None and r.lrf_sent.status & LrfStatus.VALID:
+            lrf_t.append(r.t_us / 1e6)
+            lrf_alt.append(r.lrf_sent.range_m * math.cos(r.truth.tilt_rad + lrf_tilt_rad))
+    thr = [r.throttle if r.engine_on else 0.0 for r in rows]
+    prop = [r.truth.mass_kg - dry_mass_kg for r in rows]
+
+    fig, axes = plt.subplots(4, 1, figsize=(10, 11), sharex=True)
+    ax = axes[0]
+    ax.plot(t, alt, "k-", lw=1.6, label="true altitude")
+    ax.plot(est_t, est_alt, "C1--", lw=1.3, label="FSW estimate")
+    if lrf_t:
+        ax.plot(lrf_t, lrf_alt, "C2.", ms=2.5, label="LRF (valid, as altitude)")
+    ax.set_ylabel("altitude above terrain [m]")
+    ax.legend(loc="upper right", fontsize=8)
+    ax = axes[1]
+    ax.plot(t, vz, "k-", lw=1.6, label="true v_z")
+    ax.plot(est_t, est_vz, "C1--", lw=1.3, label="FSW estimate")
+    ax.axhline(-2.0, color="C3", lw=0.8, ls=":", label="soft limit -2 m/s")
+    ax.set_ylabel("vertical speed [m/s]")
+    ax.legend(loc="lower right", fontsize=8)
+    ax = axes[2]
+    ax.plot(t, thr, "C0-", lw=1.2, label="commanded throttle")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_ylabel("throttle")
+    ax = axes[3]
+    ax.plot(t, prop, "C4-", lw=1.4)
+    ax.set_ylabel("propellant [kg]")
+    ax.set_xlabel("sim time [s]")
+    for a in axes:
+        a.grid(alpha=0.3)
+        for i, (t0, t1, label) in enumerate(fault_windows):
+            a.axvspan(t0, t1, color="C3", alpha=0.12, label=label if (a is axes[0] and i < 4) else None)
+        for tm, label in milestones:
+            a.axvline(tm, color="0.4", lw=0.8, ls="--")
+            if a is axes[0]:
+                a.annotate(label, (tm, a.get_ylim()[1]), rotation=90, va="top", ha="right", fontsize=7)
+    if fault_windows:
+        axes[0].legend(loc="upper right", fontsize=8)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def fault_windows_of(summary: Sequence[dict[str, Any]]) -> list[tuple[float, float, str]]:
+    """Shade where each fault actually did something (first to last applied)."""
+    out = []
+    for f in summary:
+        t0, t1 = f.get("first_applied_s"), f.get("last_applied_s")
+        if t0 is None or t1 is None:
+            continue
+        out.append((float(t0), float(max(t1, t0 + 0.5)), f"{f.get('kind')} ({f.get('sensor')})"))
+    return out
