@@ -1,0 +1,142 @@
+"""What the harness tells the FSW: its build-time constants (FSW.toml) and the ground's
+state-vector upload (STATE_INIT) with the scenario's prior navigation error.
+
+Scenario keys (section ``[fsw]``, all optional):
+  profile         "naive" | "robust"   default profile (the CLI's --profile wins)
+  kind            "python-stub" | "process" | "device" | "memory"   (default python-stub)
+  command         for kind "process": a command line with {port} (and {config})
+  port            for kind "device": a serial URL
+  alt_error_m, x_error_m, vx_error_mps, vz_error_mps, mass_error_kg
+                  prior navigation error added to the truth in STATE_INIT (default 0)
+  sigma_alt_m     1-sigma of the uploaded altitude (default 50 m)
+  sigma_v_mps     1-sigma of each uploaded velocity (default 2 m/s)
+  watchdog_s      wall-clock wait for each ENGINE_CMD (default 5)
+  boot_timeout_s  PING until PONG for at most this long (default 15)
+  [fsw.stub]      extra keys copied into the stub's FSW.toml (gains, gates)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.config.table import ConfigTable
+from harness.plant.state import Truth
+from packets import StateInit
+
+PROFILES = ("naive", "robust")
+KINDS = ("python-stub", "process", "device", "memory")
+
+
+@dataclass(frozen=True)
+class FswSettings:
+    profile: str = "robust"
+    kind: str = "python-stub"
+    command: str | None = None
+    port: str | None = None
+    alt_error_m: float = 0.0
+    x_error_m: float = 0.0
+    vx_error_mps: float = 0.0
+    vz_error_mps: float = 0.0
+    mass_error_kg: float = 0.0
+    sigma_alt_m: float = 50.0
+    sigma_v_mps: float = 2.0
+    watchdog_s: float = 5.0
+    boot_timeout_s: float = 15.0
+    stub: Mapping[str, Any] = field(default_factory=dict)
+
+
+def fsw_settings(table: ConfigTable) -> FswSettings:
+    d = FswSettings()
+    s = FswSettings(
+        profile=table.string("profile", d.profile, choices=PROFILES),
+        kind=table.string("kind", d.kind, choices=KINDS),
+        command=table.string("command", "") or None,
+        port=table.string("port", "") or None,
+        alt_error_m=table.number("alt_error_m", 0.0),
+        x_error_m=table.number("x_error_m", 0.0),
+        vx_error_mps=table.number("vx_error_mps", 0.0),
+        vz_error_mps=table.number("vz_error_mps", 0.0),
+        mass_error_kg=table.number("mass_error_kg", 0.0),
+        sigma_alt_m=table.number("sigma_alt_m", d.sigma_alt_m, min=0.0),
+        sigma_v_mps=table.number("sigma_v_mps", d.sigma_v_mps, min=0.0),
+        watchdog_s=table.number("watchdog_s", d.watchdog_s, min=0.01),
+        boot_timeout_s=table.number("boot_timeout_s", d.boot_timeout_s, min=0.01),
+        stub=dict(table.table("stub").data),
+    )
+    table.done()
+    return s
+
+
+def state_init(truth: Truth, s: FswSettings) -> StateInit:
+    """The uploaded initial estimate: truth plus the scenario's prior error."""
+    return StateInit(
+        alt_m=truth.alt_m + s.alt_error_m,
+        x_m=truth.x_m + s.x_error_m,
+        vx_mps=truth.vx_mps + s.vx_error_mps,
+        vz_mps=truth.vz_mps + s.vz_error_mps,
+        mass_kg=truth.mass_kg + s.mass_error_kg,
+        sigma_alt_m=s.sigma_alt_m,
+        sigma_v_mps=s.sigma_v_mps,
+    )
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"cannot write {v!r} to TOML")
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+
+
+def dump_toml(doc: Mapping[str, Any]) -> str:
+    """A small TOML writer for nested tables of scalars and arrays (what FSW.toml needs)."""
+    lines: list[str] = []
+
+    def emit(table: Mapping[str, Any], prefix: str) -> None:
+        scalars = [(k, v) for k, v in table.items() if not isinstance(v, Mapping)]
+        subs = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
+        if prefix and scalars:
+            lines.append(f"\n[{prefix}]")
+        for k, v in scalars:
+            lines.append(f"{k} = {_toml_value(v)}")
+        for k, v in subs:
+            emit(v, f"{prefix}.{k}" if prefix else k)
+
+    emit(doc, "")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def fsw_toml(
+    *,
+    profile: str,
+    period_us: int,
+    vehicle: Mapping[str, float],
+    mount_tilt_rad: float,
+    extra: Mapping[str, Any],
+) -> str:
+    doc: dict[str, Any] = {"profile": profile, "period_us": period_us}
+    doc["vehicle"] = dict(vehicle)
+    doc["lrf"] = {"mount_tilt_rad": mount_tilt_rad}
+    for k, v in extra.items():
+        if isinstance(v, Mapping) and isinstance(doc.get(k), dict):
+            doc[k] = {**doc[k], **v}
+        else:
+            doc[k] = v
+    return dump_toml(doc)
+
+
+def write_fsw_toml(path: Path, text: str) -> Path:
+    path.write_text("# written by lunar-hil from the scenario: the FSW's build-time constants\n" + text)
+    return path
