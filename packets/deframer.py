@@ -10,9 +10,11 @@ unknown-APID or idle), the skipped count, or the pending buffer.
 from __future__ import annotations
 
 import struct
+from binascii import crc_hqx
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from packets.codec import CODECS, HEADER, SEQ_FLAGS_UNSEGMENTED, Frame
 from packets.icd import (
@@ -24,14 +26,40 @@ from packets.icd import (
     SEQ_MODULO,
     SPECS,
     Apid,
-    crc16,
 )
+from packets.model import Packet
 
 _HEADER_END = ASM_LEN + PRIMARY_HEADER_LEN
 _PRIMARY = struct.Struct(">4sHHH")  # ASM, word1, word2, length
-_MIN_FRAME_WITH_TIME = ASM_LEN + HEADER.size + PEC_LEN
+#: the shortest frame with a secondary header: ASM, both headers, PEC, no user data
+_MIN_FRAME_WITH_TIME = HEADER.size + PEC_LEN
 _IDLE = int(Apid.IDLE)
 _COMPACT_AT = 1 << 16
+_SEQ_MASK = SEQ_MODULO - 1
+
+_FastEntry = tuple[
+    int,  # the primary header's data length field
+    int,  # frame length
+    int,  # APID
+    Apid,
+    type[Packet],
+    Callable[[bytes | bytearray, int], tuple[Any, ...]],  # CUC coarse, fine, fields
+    Callable[[Sequence[Any]], bool],  # the generated range predicate
+]
+#: the fast path's table, keyed by the first primary-header word exactly as the ICD has
+#: it for each APID (version 0, type, secondary header flag 1, APID); derived from CODECS
+_FAST_BY_WORD1: dict[int, _FastEntry] = {
+    c.word1: (
+        c.length_field,
+        c.frame_len,
+        int(c.spec.apid),
+        c.spec.apid,
+        c.cls,
+        c.time_and_data.unpack_from,
+        c.valid,
+    )
+    for c in CODECS.values()
+}
 
 
 class Rejection(NamedTuple):
@@ -94,7 +122,7 @@ class Deframer:
         self._buf = bytearray()
         self._pos = 0  # index in _buf where the hunt resumes
         self._base = 0  # stream offset of _buf[0]
-        self._last_seq: dict[int, int] = {}
+        self._expect_seq: dict[int, int] = {}  # per APID, the next sequence count
 
     @property
     def pending(self) -> int:
@@ -141,81 +169,133 @@ class Deframer:
         self.rejections.append(Rejection(reason, self._base + i, bytes(buf[i : i + n]).hex()))
 
     def _scan(self, buf: bytearray, pos: int, out: list[Frame]) -> int:
+        """Hunt and accept frames in ``buf[pos:]``; return where the hunt resumes.
+
+        The common case -- a known APID's header exactly as the ICD has it -- takes the
+        fast path: one dict lookup on the first header word, the CRC over the packet and
+        its PEC together (a correct PEC leaves a zero residue), one ``struct`` unpack and
+        the generated range predicate. Anything else goes through ``_candidate``.
+        """
         stats = self.stats
         end = len(buf)
-        while True:
-            i = buf.find(ASM, pos)
-            if i < 0:
-                # keep a tail that may be the start of an ASM
-                keep = max(pos, end - (ASM_LEN - 1))
-                stats.skipped_bytes += keep - pos
-                return keep
-            stats.skipped_bytes += i - pos
-            pos = i
-            if end - i < _HEADER_END:
-                return pos
-            _, w1, w2, length = _PRIMARY.unpack_from(buf, i)
-            apid = w1 & 0x7FF
-            total = _HEADER_END + length + 1  # ASM + primary header + (length + 1)
-            codec = CODECS.get(apid)
-            if (w1 >> 13) != 0 or (w2 >> 14) != SEQ_FLAGS_UNSEGMENTED:
-                reason = "header: version or sequence flags"
-            elif codec is not None:
-                reason = (
-                    ""
-                    if w1 == codec.word1 and total == codec.frame_len
-                    else f"header: {codec.spec.name} expects {codec.frame_len} bytes,"
-                    " type and flags as in the ICD"
+        find = buf.find
+        fast_of = _FAST_BY_WORD1
+        expect = self._expect_seq
+        by_apid = stats.by_apid
+        new = tuple.__new__
+        skipped = 0
+        frames = 0
+        in_frames = 0
+        try:
+            while True:
+                i = find(ASM, pos)
+                if i < 0:
+                    # keep a tail that may be the start of an ASM
+                    keep = max(pos, end - (ASM_LEN - 1))
+                    skipped += keep - pos
+                    return keep
+                skipped += i - pos
+                pos = i
+                if end - i < _HEADER_END:
+                    return pos
+                fast = fast_of.get((buf[i + 4] << 8) | buf[i + 5])
+                if (
+                    fast is None
+                    or buf[i + 6] < 0xC0  # sequence flags != 3
+                    or ((buf[i + 8] << 8) | buf[i + 9]) != fast[0]
+                ):
+                    step = self._candidate(buf, i, out)
+                    if step < 0:
+                        return pos  # wait for more bytes
+                    if step == 1:
+                        skipped += 1
+                    pos = i + step
+                    continue
+                _, flen, apid, apid_enum, cls, unpack, valid = fast
+                if end - i < flen:
+                    return pos
+                if crc_hqx(buf[i + ASM_LEN : i + flen], 0xFFFF):
+                    stats.crc_errors += 1
+                    self._reject(buf, i, flen, "bad PEC")
+                    skipped += 1
+                    pos = i + 1
+                    continue
+                # a good PEC: these bytes are a frame, whatever else happens to it
+                in_frames += flen
+                pos = i + flen
+                values = unpack(buf, i + _HEADER_END)
+                fields = values[2:]
+                if not valid(fields):
+                    self._reject_range(buf, i, flen, apid, fields)
+                    continue
+                seq = ((buf[i + 6] & 0x3F) << 8) | buf[i + 7]
+                expected = expect.get(apid)
+                if expected is not None and seq != expected:
+                    gaps = stats.seq_gaps_by_apid
+                    gaps[apid] = gaps.get(apid, 0) + 1
+                expect[apid] = (seq + 1) & _SEQ_MASK
+                frames += 1
+                by_apid[apid] = by_apid.get(apid, 0) + 1
+                out.append(
+                    new(Frame, (apid_enum, seq, (values[0] << 16) | values[1], new(cls, fields)))
                 )
-            elif total - ASM_LEN > MAX_PACKET_LEN:
-                reason = "header: length beyond the 1024-byte maximum"
-            elif apid == _IDLE and (w1 >> 11) & 1:
-                reason = "header: idle packet with a secondary header"
-            elif total < _HEADER_END + PEC_LEN + 1 or (
-                (w1 >> 11) & 1 and total < _MIN_FRAME_WITH_TIME
-            ):
-                reason = "header: too short"
-            else:
-                reason = ""
-            if reason:
-                stats.rejected_header += 1
-                self._reject(buf, i, _HEADER_END, reason)
-                stats.skipped_bytes += 1
-                pos = i + 1
-                continue
-            if end - i < total:
-                return pos
-            pec = (buf[i + total - 2] << 8) | buf[i + total - 1]
-            if crc16(memoryview(buf)[i + ASM_LEN : i + total - PEC_LEN]) != pec:
-                stats.crc_errors += 1
-                self._reject(buf, i, total, "bad PEC")
-                stats.skipped_bytes += 1
-                pos = i + 1
-                continue
-            # a good PEC: these bytes are a frame, whatever else happens to it
-            stats.bytes_in_frames += total
-            pos = i + total
-            if codec is None:
-                if apid == _IDLE:
-                    stats.idle += 1
-                else:
-                    stats.unknown_apid += 1
-                continue
-            values = codec.whole.unpack_from(buf, i)
-            fields = values[6:]
-            try:
-                codec.check(fields)
-            except (ValueError, TypeError) as exc:
-                stats.rejected_range += 1
-                self._reject(buf, i, total, f"range: {exc}")
-                continue
-            seq = w2 & 0x3FFF
-            last = self._last_seq.get(apid)
-            if last is not None and seq != (last + 1) % SEQ_MODULO:
-                stats.seq_gaps_by_apid[apid] = stats.seq_gaps_by_apid.get(apid, 0) + 1
-            self._last_seq[apid] = seq
-            stats.frames += 1
-            stats.by_apid[apid] = stats.by_apid.get(apid, 0) + 1
-            out.append(
-                Frame(codec.spec.apid, seq, (values[4] << 16) | values[5], codec.cls._make(fields))
+        finally:
+            stats.skipped_bytes += skipped
+            stats.frames += frames
+            stats.bytes_in_frames += in_frames
+
+    def _reject_range(
+        self, buf: bytearray, i: int, n: int, apid: int, fields: tuple[Any, ...]
+    ) -> None:
+        self.stats.rejected_range += 1
+        try:
+            CODECS[apid].check(fields)
+            reason = "range"
+        except ValueError as exc:
+            reason = f"range: {exc}"
+        self._reject(buf, i, n, reason)
+
+    def _candidate(self, buf: bytearray, i: int, out: list[Frame]) -> int:
+        """The general path for a candidate at ``buf[i]`` (an ASM) that is not a plain
+        known-APID header: unknown APIDs, idle packets and every header to reject.
+
+        Returns how far the hunt moves on: 1 after a rejection (that byte is skipped),
+        the frame length after an accepted frame, or -1 to wait for more bytes.
+        """
+        stats = self.stats
+        _, w1, w2, length = _PRIMARY.unpack_from(buf, i)
+        apid = w1 & 0x7FF
+        total: int = _HEADER_END + length + 1  # ASM + primary header + (length + 1)
+        codec = CODECS.get(apid)
+        if (w1 >> 13) != 0 or (w2 >> 14) != SEQ_FLAGS_UNSEGMENTED:
+            reason = "header: version or sequence flags"
+        elif codec is not None:
+            # the fast path takes every header that matches the ICD exactly
+            reason = (
+                f"header: {codec.spec.name} expects {codec.frame_len} bytes,"
+                " type and flags as in the ICD"
             )
+        elif total - ASM_LEN > MAX_PACKET_LEN:
+            reason = "header: length beyond the 1024-byte maximum"
+        elif apid == _IDLE and (w1 >> 11) & 1:
+            reason = "header: idle packet with a secondary header"
+        elif total < _HEADER_END + PEC_LEN + 1 or ((w1 >> 11) & 1 and total < _MIN_FRAME_WITH_TIME):
+            reason = "header: too short"
+        else:
+            reason = ""
+        if reason:
+            stats.rejected_header += 1
+            self._reject(buf, i, _HEADER_END, reason)
+            return 1
+        if len(buf) - i < total:
+            return -1
+        if crc_hqx(buf[i + ASM_LEN : i + total], 0xFFFF):
+            stats.crc_errors += 1
+            self._reject(buf, i, total, "bad PEC")
+            return 1
+        stats.bytes_in_frames += total
+        if apid == _IDLE:
+            stats.idle += 1
+        else:
+            stats.unknown_apid += 1
+        return total
