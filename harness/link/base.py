@@ -16,7 +16,7 @@ class LinkError(HarnessError):
     """A link could not be opened, or broke (the message names the URL or device)."""
 
 
-class LinkClosed(LinkError):
+class LinkClosed(LinkError):  # noqa: N818 (reads as the state it reports)
     """The other end closed the link (EOF, hang-up, process gone)."""
 
 
