@@ -23,6 +23,7 @@ from typing import IO
 
 from harness.errors import HarnessError
 from harness.link.base import Link
+from harness.link.pty import PtyPair
 
 _TERMINATE_GRACE_S = 2.0
 
@@ -82,18 +83,25 @@ def stub_command(port: str, config: Path) -> list[str]:
     return [sys.executable, "-m", "fsw_stub", "--port", port, "--config", str(config)]
 
 
-def _spawn(kind: FswKind, argv: list[str], run_dir: Path, link: Link, what: str) -> FswEndpoint:
+def _spawn(kind: FswKind, argv: list[str], run_dir: Path, pty: PtyPair, what: str) -> FswEndpoint:
+    """Start the child holding the pty's slave from birth, so its death is a hang-up."""
     stderr_path = run_dir / "fsw_stderr.log"
     fh = stderr_path.open("wb")
     try:
         proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT, close_fds=True
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            close_fds=True,
+            pass_fds=pty.pass_fds,
         )
     except OSError as exc:
         fh.close()
-        link.close()
+        pty.close()
         raise LaunchError(f"cannot start the FSW ({shlex.join(argv)}): {exc}") from exc
-    return FswEndpoint(kind, link, what, proc, stderr_path, fh)
+    pty.release_slave()
+    return FswEndpoint(kind, pty, what, proc, stderr_path, fh)
 
 
 def launch(
@@ -118,8 +126,6 @@ def launch(
         from harness.link.serial import SerialLink
 
         return FswEndpoint(kind, SerialLink(port), f"device at {port}")
-    from harness.link.pty import PtyPair
-
     pty = PtyPair()
     if kind is FswKind.PYTHON_STUB:
         argv = stub_command(pty.slave_path, fsw_config)
