@@ -89,7 +89,10 @@ class SessionOutcome:
     metrics: dict[str, Any]
     link: dict[str, Any]
     sim_time_s: float
+    #: wall time of the tick loop (after the FSW answered PING)
     wall_time_s: float
+    #: wall time from STATE_INIT to the first PONG (process start-up, board boot)
+    boot_wall_s: float
 
     @property
     def realtime_factor(self) -> float:
@@ -306,8 +309,11 @@ class Session:
         period = self.s.period_us
         pending: list[Emission] = []
         cmd = EngineCmd(0, 0, 0.0, 0.0)
+        boot_wall = 0.0
         try:
             self._boot()
+            boot_wall = time.monotonic() - wall0
+            wall0 = time.monotonic()
             k = 0
             while True:
                 t_k = k * period
@@ -355,6 +361,7 @@ class Session:
             link=self._link_counters(),
             sim_time_s=sim_time_s,
             wall_time_s=wall,
+            boot_wall_s=boot_wall,
         )
 
     def _causes(self, rows: list[TickRow], verdict: Verdict) -> list[str]:
