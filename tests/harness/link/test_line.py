@@ -1,0 +1,71 @@
+"""The serial line model: transmission time and capacity, with the numbers in the error."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness.errors import HarnessError
+from harness.link import LineCapacityError, SerialLine
+
+
+def test_115200_baud_8n1() -> None:
+    line = SerialLine(115200)
+    assert line.capacity_bytes_per_s == 11520.0
+    assert line.tx_time_us(26) == 2257  # 260 bits / 115200 = 2256.94 µs, rounded up
+    assert line.tx_time_us(11520) == 1_000_000  # exact: no spurious round-up
+    assert line.tx_time_us(0) == 0
+    assert isinstance(line.tx_time_us(26), int)
+
+
+@given(
+    baud=st.integers(1, 4_000_000),
+    bits=st.integers(8, 12),
+    n=st.integers(0, 1 << 20),
+)
+def test_tx_time_is_the_exact_ceiling(baud: int, bits: int, n: int) -> None:
+    exact = Fraction(n * bits * 1_000_000, baud)
+    assert SerialLine(baud, bits).tx_time_us(n) == math.ceil(exact)
+
+
+@pytest.mark.parametrize("baud", [0, None])
+def test_unlimited_line(baud: int | None) -> None:
+    line = SerialLine(baud)
+    assert line.unlimited
+    assert line.tx_time_us(10**9) == 0
+    assert line.capacity_bytes_per_s == math.inf
+    line.check_capacity(1e12, 1e12, where="bench.toml")
+
+
+def test_full_duplex_each_direction_has_the_whole_capacity() -> None:
+    SerialLine(115200).check_capacity(11000, 11000, where="nominal.toml")
+    SerialLine(115200).check_capacity(11520, 0, where="nominal.toml")  # exactly full is ok
+
+
+def test_over_capacity_is_refused_with_the_numbers() -> None:
+    with pytest.raises(LineCapacityError) as err:
+        SerialLine(9600).check_capacity(500, 1440, where="hakuto_r_m2.toml: link.baud")
+    e = err.value
+    assert isinstance(e, HarnessError)
+    assert e.direction == "FSW→harness"
+    assert (e.offered_bytes_per_s, e.capacity_bytes_per_s, e.baud) == (1440, 960, 9600)
+    assert e.utilisation_pct == pytest.approx(150.0)
+    msg = str(e)
+    for figure in ("hakuto_r_m2.toml: link.baud", "1440 B/s", "960 B/s", "9600 baud", "150.0 %"):
+        assert figure in msg
+
+
+def test_harness_to_fsw_overload_is_named_too() -> None:
+    with pytest.raises(LineCapacityError, match="harness→FSW traffic 12000 B/s"):
+        SerialLine(115200).check_capacity(12000, 10, where="x")
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(ValueError, match="baud"):
+        SerialLine(-1)
+    with pytest.raises(ValueError, match="bits_per_byte"):
+        SerialLine(9600, 0)
