@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 from types import TracebackType
+from typing import Self
 
 from harness.errors import HarnessError
 
@@ -41,7 +42,7 @@ class Link(abc.ABC):
     def close(self) -> None:
         """Release the link; idempotent."""
 
-    def __enter__(self) -> Link:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -128,7 +129,7 @@ def test_operations_on_a_closed_link_raise_link_error(duplex_kind: str) -> None:
             h.read(0)
 
 
-def test_capture_wrapper_records_exactly_what_crossed(pair: Pair, tmp_path) -> None:
+def test_capture_wrapper_records_exactly_what_crossed(pair: Pair, tmp_path: Path) -> None:
     h, f = pair
     sim_us = [0]
     writer = CaptureWriter(tmp_path / "link.cap")

@@ -58,7 +58,6 @@ def _reap(proc: subprocess.Popen[bytes]) -> None:
 
 def test_terminal_is_raw() -> None:
     with PtyPair() as pty:
-        assert isinstance(pty, PtyPair)
         fd = os.open(pty.slave_path, os.O_RDWR | os.O_NOCTTY)
         try:
             iflag, oflag, cflag, lflag, *_ = termios.tcgetattr(fd)
