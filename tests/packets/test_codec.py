@@ -1,0 +1,246 @@
+"""The fast codec: round trips, byte-identity with construct both ways, range checks."""
+
+from __future__ import annotations
+
+import math
+import struct
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from packets import (
+    EngineCmd,
+    FieldRangeError,
+    FrameError,
+    Framer,
+    Lrf,
+    Sync,
+    UnknownPacketError,
+    codec_for,
+    cuc_from_us,
+    cuc_to_s,
+    cuc_to_us,
+    decode,
+    encode,
+)
+from packets.codec import CODECS, MAX_CUC, struct_format_of
+from packets.icd import ASM, SPECS, Apid, FrameStruct
+from packets.model import CLASS_OF_APID, Packet
+from packets.strategies import bad_crc, cucs, length_lie, packets_of, wrong_apid, wrong_version
+
+APIDS = sorted(SPECS)
+INT_RANGE = {"B": 0xFF, "H": 0xFFFF, "L": 0xFFFF_FFFF, "I": 0xFFFF_FFFF}
+
+
+def raw_values(apid: int) -> st.SearchStrategy[Packet]:
+    """Any value of each field's wire type, valid or not: NaN, inf, bits the ICD forbids."""
+    fmt = CODECS[apid].data.format[1:]
+    fields = [st.floats(width=32) if c == "f" else st.integers(0, INT_RANGE[c]) for c in fmt]
+    return st.builds(CLASS_OF_APID[apid], *fields)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equality that treats NaN as equal to NaN (and tells -0.0 from 0.0)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return struct.pack(">d", a) == struct.pack(">d", b) or (math.isnan(a) and math.isnan(b))
+    return bool(a == b)
+
+
+def construct_build(packet: Packet, seq: int, cuc: int) -> bytes:
+    """The frame as construct (the source of truth) builds it."""
+    spec = SPECS[codec_for(packet).spec.apid]
+    value = {
+        "primary": {
+            "version": 0,
+            "type": int(spec.type),
+            "sec_hdr_flag": 1,
+            "apid": int(spec.apid),
+            "seq_flags": 3,
+            "seq_count": seq,
+            "data_length": spec.length_field,
+        },
+        "secondary": {"coarse": cuc >> 16, "fine": cuc & 0xFFFF},
+        "data": packet._asdict(),
+    }
+    return bytes(FrameStruct.build({"packet": {"value": value}}))
+
+
+# --- round trips --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("apid", APIDS, ids=[SPECS[a].name for a in APIDS])
+@given(data=st.data(), seq=st.integers(0, 16383), cuc=cucs())
+def test_every_apid_round_trips(apid: int, data: st.DataObject, seq: int, cuc: int) -> None:
+    packet = data.draw(packets_of(apid))
+    raw = encode(packet, seq, cuc)
+    assert len(raw) == SPECS[apid].frame_len
+    frame = decode(raw)
+    assert (frame.apid, frame.seq, frame.cuc, frame.packet) == (apid, seq, cuc, packet)
+    assert type(frame.packet) is CLASS_OF_APID[apid]
+    assert encode(frame.packet, frame.seq, frame.cuc) == raw
+
+
+# --- the derived fast path against construct, both ways -------------------------------
+
+
+@pytest.mark.parametrize("apid", APIDS, ids=[SPECS[a].name for a in APIDS])
+@given(data=st.data(), seq=st.integers(0, 16383), cuc=cucs())
+def test_fast_build_equals_construct_build(
+    apid: int, data: st.DataObject, seq: int, cuc: int
+) -> None:
+    packet = data.draw(raw_values(apid))
+    assert encode(packet, seq, cuc, check=False) == construct_build(packet, seq, cuc)
+
+
+@pytest.mark.parametrize("apid", APIDS, ids=[SPECS[a].name for a in APIDS])
+@given(data=st.data(), seq=st.integers(0, 16383), cuc=cucs())
+def test_fast_parse_equals_construct_parse(
+    apid: int, data: st.DataObject, seq: int, cuc: int
+) -> None:
+    packet = data.draw(raw_values(apid))
+    raw = encode(packet, seq, cuc, check=False)
+    parsed = FrameStruct.parse(raw)
+    fields = CODECS[apid].whole.unpack_from(raw)[6:]
+    expected = [parsed.packet.value.data[name] for name in SPECS[apid].field_names]
+    assert all(same_value(a, b) for a, b in zip(fields, expected, strict=True))
+    primary = parsed.packet.value.primary
+    assert (primary.apid, primary.seq_count, primary.data_length) == (
+        apid,
+        seq,
+        SPECS[apid].length_field,
+    )
+    sec = parsed.packet.value.secondary
+    assert sec.coarse << 16 | sec.fine == cuc
+    if CODECS[apid].valid(fields):
+        frame = decode(raw)
+        assert all(same_value(a, b) for a, b in zip(frame.packet, expected, strict=True))
+
+
+def test_struct_formats_are_read_off_the_construct_definitions() -> None:
+    for apid, codec in CODECS.items():
+        assert codec.data.format == struct_format_of(SPECS[apid].data)
+        assert codec.data.size == SPECS[apid].data.sizeof()
+
+
+# --- range checks (ICD §2 rule 5) ------------------------------------------------------
+
+
+def reference_valid(apid: int, values: tuple[Any, ...]) -> bool:
+    """ICD §2 rule 5 written plainly, to check the generated predicate against."""
+    spec = SPECS[apid]
+    fmt = CODECS[apid].data.format[1:]
+    limits = {n: (lo, hi) for n, lo, hi in spec.limits}
+    masks = dict(spec.bit_masks)
+    for name, code, v in zip(spec.field_names, fmt, values, strict=True):
+        if code == "f" and not math.isfinite(v):
+            return False
+        if name in limits and not limits[name][0] <= v <= limits[name][1]:
+            return False
+        if name in masks and v & ~masks[name]:
+            return False
+    return True
+
+
+@settings(max_examples=600)
+@given(st.sampled_from(APIDS).flatmap(lambda a: st.tuples(st.just(a), raw_values(a))))
+@example((Apid.ENGINE_CMD, EngineCmd(1, 1, math.nan, 0.0)))
+@example((Apid.ENGINE_CMD, EngineCmd(1, 1, -0.0, 0.0)))
+@example((Apid.LRF, Lrf(math.inf, 1, 0, 0)))
+@example((Apid.SYNC, Sync(0, 0)))
+def test_generated_range_predicate_agrees_with_the_icd(case: tuple[int, Packet]) -> None:
+    apid, values = case
+    expected = reference_valid(apid, values)
+    assert CODECS[apid].valid(values) is expected
+    if expected:
+        CODECS[apid].check(values)
+    else:
+        with pytest.raises(FieldRangeError):
+            CODECS[apid].check(values)
+
+
+@pytest.mark.parametrize(
+    ("packet", "field"),
+    [
+        (EngineCmd(1, 1, math.nan, 0.0), "throttle"),
+        (EngineCmd(1, 1, 1.5, 0.0), "throttle"),
+        (EngineCmd(1, 2, 0.5, 0.0), "engine_on"),
+        (EngineCmd(1, 1, 0.5, math.inf), "pitch_cmd_rad"),
+        (Lrf(-1.0, 1, 0, 0), "range_m"),
+        (Lrf(1.0, 0x10, 0, 0), "status"),
+        (Sync(0, 0), "period_us"),
+    ],
+)
+def test_encode_refuses_out_of_range_values_naming_the_field(packet: Packet, field: str) -> None:
+    with pytest.raises(FieldRangeError) as info:
+        encode(packet)
+    assert info.value.field == field
+    assert field in str(info.value)
+    # and decode refuses the same values sent with check=False
+    with pytest.raises(FieldRangeError):
+        decode(encode(packet, check=False))
+
+
+def test_encode_refuses_a_time_beyond_cuc() -> None:
+    with pytest.raises(FieldRangeError):
+        encode(Sync(0, 1), cuc=MAX_CUC + 1)
+    with pytest.raises(FieldRangeError):
+        encode(Sync(0, 1), cuc=-1)
+
+
+# --- decode errors ---------------------------------------------------------------------
+
+GOOD = encode(Lrf(10.0, 1, 9, 1), 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"", "not a frame"),
+        (b"\x00" + GOOD[1:], "not a frame"),
+        (GOOD[:-1], "length"),
+        (GOOD + b"\x00", "length"),
+        (bad_crc(GOOD), "bad PEC"),
+        (length_lie(GOOD, 16), "length"),
+        (wrong_apid(GOOD, 0x555), "not in ICD v1"),
+        (wrong_version(GOOD, 1), "primary header"),
+    ],
+)
+def test_decode_raises_frame_error_with_the_bytes(raw: bytes, reason: str) -> None:
+    with pytest.raises(FrameError) as info:
+        decode(raw)
+    assert reason in str(info.value)
+    assert info.value.data == raw
+
+
+def test_codec_for_names_and_classes() -> None:
+    assert codec_for("LRF") is codec_for(Apid.LRF) is codec_for(Lrf) is codec_for(Lrf(0, 0, 0, 0))
+    for bad in ("NOPE", 0x555, int):
+        with pytest.raises(UnknownPacketError):
+            codec_for(bad)  # type: ignore[arg-type]
+
+
+# --- sequence counters and time ---------------------------------------------------------
+
+
+def test_framer_counts_per_apid_and_wraps() -> None:
+    framer = Framer()
+    seqs = [decode(framer.encode(Sync(k, 1), 0)).seq for k in range(3)]
+    assert seqs == [0, 1, 2]
+    assert decode(framer.encode(Lrf(1.0, 1, 0, 0), 0)).seq == 0  # its own counter
+    framer._seq[Apid.SYNC] = 16383
+    assert [decode(framer.encode(Sync(0, 1), 0)).seq for _ in range(2)] == [16383, 0]
+
+
+def test_asm_is_the_ccsds_marker() -> None:
+    assert bytes.fromhex("1ACFFC1D") == ASM
+    assert GOOD.startswith(ASM)
+
+
+@given(st.integers(0, 10**13))
+def test_cuc_round_trips_to_the_microsecond(t_us: int) -> None:
+    cuc = cuc_from_us(t_us)
+    assert abs(cuc_to_us(cuc) - t_us) <= 8  # half a 2^-16 s tick is 7.6 us
+    assert abs(cuc_to_s(cuc) - t_us / 1e6) <= 8e-6
+    assert cuc_from_us(cuc_to_us(cuc)) == cuc
