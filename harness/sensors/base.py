@@ -8,8 +8,9 @@ SYNC(k), every emission with ``due_us <= t_k``, in order of ``due_us``.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
+from harness.plant.state import Truth
 from packets import Packet
 
 
@@ -19,3 +20,17 @@ class Emission(NamedTuple):
     packet: Packet
     sensor: str  # "imu", "lrf", "attitude", "velocimeter", "discretes"
     acquired_us: int  # true acquisition time (for audits and telemetry; never on the wire)
+
+
+class Sensor(Protocol):
+    """One sensor: turns the truth at a sample time into its ICD packet.
+
+    ``sample`` is called when ``t_us`` is a multiple of ``period_us``; it returns the
+    packet acquired at that instant, or None when there is nothing to report yet (the
+    IMU's first call only starts its integration interval).
+    """
+
+    name: str
+    period_us: int
+
+    def sample(self, truth: Truth) -> Packet | None: ...
