@@ -220,8 +220,11 @@ class Session:
     # --- phases --------------------------------------------------------------
 
     def _boot(self) -> None:
-        """STATE_INIT, then PING until a PONG answers (ICD §4, start of a run)."""
-        self._send(self._framer.encode(self.state_init, 0))
+        """PING until a PONG answers, then STATE_INIT (ICD §4, start of a run).
+
+        STATE_INIT goes after the PONG: bytes sent before the FSW has opened its port
+        may be flushed (pyserial empties the input on open), a PING lost is harmless.
+        """
         deadline = time.monotonic() + self.s.boot_timeout_s
         nonce = 0
         next_ping = 0.0
@@ -240,6 +243,8 @@ class Session:
             for frame in self._receive(min(self.s.read_slice_s, max(0.0, next_ping - now))):
                 if isinstance(frame.packet, Pong) and 1 <= frame.packet.nonce <= nonce:
                     self._last_pong = frame.packet
+                    self._count("STATE_INIT")
+                    self._send(self._framer.encode(self.state_init, 0))
                     return
 
     def _count(self, name: str) -> None:
