@@ -1,0 +1,28 @@
+"""Print the protocol reference (Markdown), generated from the construct definitions.
+
+``docs/protocol.md`` is this output, committed; regenerate it with
+``lunar-hil protocol > docs/protocol.md`` after any change to ``packets/icd.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from packets.reference import protocol_reference
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    text = protocol_reference()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
