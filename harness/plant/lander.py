@@ -30,6 +30,8 @@ DEFAULT_STEP_US = 10_000
 _EVENT_TOL_S = 1e-10
 #: a thrust this close to its command has converged (lets the engine take its fast path)
 _THRUST_SNAP_N = 1e-9
+#: a tilt (rad) and tilt rate (rad/s) this close to the command and to 0 have settled
+_TILT_SNAP = 1e-12
 
 # integrator state: (x, z, vx, vz, m, s) with s the body-X specific-force dv
 _State = tuple[float, float, float, float, float, float]
@@ -122,11 +124,59 @@ class Lander:
         dt = self.dt_s
         if self.touchdown is not None:
             self._rest(dt)
-        else:
+        elif not self._cruise(dt):
             self._fly(dt)
         self.k += 1
         self.truth = self._make_truth()
         return self.truth
+
+    def _cruise(self, dt: float) -> bool:
+        """The common step, fast: steady thrust, attitude held, uniform gravity, no event.
+
+        The same RK4 as ``_rk4`` with T and theta constant over the step. Returns False
+        (nothing changed) when the step is not of that kind; ``_fly`` then takes it.
+        """
+        thrust = self._thrust
+        if (
+            self._rate != 0.0
+            or self._tilt != self._trig_at
+            or self._tilt != self._tilt_cmd
+            or thrust != (0.0 if self.propellant_out_us is not None else self._thrust_cmd)
+            or not self.gravity.uniform
+        ):
+            return False
+        x, z, vx, vz, m, s = self._y
+        gx, gz = self._g
+        sn, cs = self._sin, self._cos
+        h2 = 0.5 * dt
+        mdot = thrust * self._flow_kg_per_ns
+        a1 = thrust / m
+        a2 = thrust / (m - h2 * mdot)  # = a3: k2 and k3 see the same mass
+        a4 = thrust / (m - dt * mdot)
+        k1vx, k1vz = a1 * sn + gx, a1 * cs + gz
+        k2vx, k2vz = a2 * sn + gx, a2 * cs + gz
+        vx2, vz2 = vx + h2 * k1vx, vz + h2 * k1vz
+        vx3, vz3 = vx + h2 * k2vx, vz + h2 * k2vz
+        vx4, vz4 = vx + dt * k2vx, vz + dt * k2vz
+        h6 = dt / 6.0
+        m1 = m - dt * mdot
+        if m1 < self.dry_mass_kg:
+            return False
+        x1 = x + h6 * (vx + 2.0 * vx2 + 2.0 * vx3 + vx4)
+        z1 = z + h6 * (vz + 2.0 * vz2 + 2.0 * vz3 + vz4)
+        h1 = self.terrain.height(x1)
+        if z1 <= h1:
+            return False
+        self._h = h1
+        self._y = (
+            x1,
+            z1,
+            vx + h6 * (k1vx + 4.0 * k2vx + a4 * sn + gx),
+            vz + h6 * (k1vz + 4.0 * k2vz + a4 * cs + gz),
+            m1,
+            s + h6 * (a1 + 4.0 * a2 + a4),
+        )
+        return True
 
     # -- flight ----------------------------------------------------------------------------
     def _fly(self, dt: float) -> None:
@@ -186,8 +236,11 @@ class Lander:
 
         self._y = y1
         self._h = h1
+        rate = w0 + alpha * dt
+        if abs(rate) < _TILT_SNAP and abs(self._tilt_cmd - th1) < _TILT_SNAP:
+            th1, rate = self._tilt_cmd, 0.0  # settled (the tracker's tail is asymptotic)
         self._tilt = th1
-        self._rate = w0 + alpha * dt
+        self._rate = rate
         thrust = t_b if prof.t_cut > dt else 0.0
         if abs(thrust - target) < _THRUST_SNAP_N:
             thrust = target

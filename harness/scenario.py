@@ -1,0 +1,315 @@
+"""Scenario files: TOML validated into frozen objects; every error names file, key, expected, found.
+
+Sections (units in the key names; ``extends = "base.toml"`` merges a parent file first,
+``--set section.key=value`` overrides after):
+
+``[run]``      ``name`` (default: the file's stem), ``step_us = 10000``,
+               ``control_period_us = 50000`` (a multiple of the step),
+               ``max_sim_time_s = 400``, ``seed = 1``
+``[gravity]``  ``model = "flat"`` with ``g_mps2 = 1.62``; or ``"curved"`` (mu/r^2) with
+               ``mu_m3ps2 = 4.9028e12``, ``radius_m = 1737400``
+``[vehicle]``  (all required) ``dry_mass_kg``, ``propellant_kg``, ``max_thrust_n``,
+               ``min_throttle``, ``isp_s``, ``engine_lag_s``, ``thrust_slew_n_per_s``
+               (0 = unlimited), ``max_tilt_rate_dps``, ``max_tilt_accel_dps2``
+``[initial]``  (required) ``alt_m`` (footpad plane above the terrain under the vehicle),
+               ``x_m``, ``vx_mps``, ``vz_mps`` (+up), ``tilt_deg``; optional
+               ``throttle = 0`` (the engine already burning at this throttle)
+``[terrain]``  ``datum_m = 0``, ``x_min_m`` / ``x_max_m`` (default initial x - 5 km /
+               + 25 km), ``grid_m = 1``, ``seed = 0`` (roughness; independent of the run
+               seed, so a scenario's ground is the same in every run);
+               ``[[terrain.craters]]`` ``x_m``, ``diameter_m`` (simple: < 15 km);
+               ``[[terrain.cliffs]]`` ``x_m``, ``height_m`` (negative: a drop), ``width_m``;
+               ``[terrain.roughness]`` ``amplitude_m = 0``, ``wavelength_m = 200``,
+               ``octaves = 5``, ``persistence = 0.5``
+``[sensors]``, ``[[faults]]``  read by harness.sensors.config / harness.faults.config
+``[fsw]``, ``[link]``  kept raw (``Scenario.raw``) for the session's own readers
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from harness.config.table import ConfigTable, apply_overrides, load_toml
+from harness.faults.config import FaultSpec, faults_from_config
+from harness.plant.actuators import AttitudeSpec, EngineSpec
+from harness.plant.gravity import (
+    MOON_G_MPS2,
+    MOON_MU_M3PS2,
+    MOON_RADIUS_M,
+    CurvedMoonGravity,
+    FlatGravity,
+    Gravity,
+)
+from harness.plant.lander import DEFAULT_STEP_US, InitialState
+from harness.plant.terrain import Cliff, Crater, Roughness, Terrain
+from harness.sensors.config import SensorsConfig, sensors_from_config
+
+#: sections read by others (the session, the FSW launcher): kept raw, not validated here
+RAW_SECTIONS = ("fsw", "link")
+#: Pike's simple-crater morphometry holds below this diameter
+SIMPLE_CRATER_MAX_D_M = 15_000.0
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    name: str
+    step_us: int = DEFAULT_STEP_US
+    control_period_us: int = 50_000
+    max_sim_time_s: float = 400.0
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class GravitySettings:
+    model: str = "flat"
+    g_mps2: float = MOON_G_MPS2
+    mu_m3ps2: float = MOON_MU_M3PS2
+    radius_m: float = MOON_RADIUS_M
+
+    def build(self) -> Gravity:
+        if self.model == "curved":
+            return CurvedMoonGravity(self.mu_m3ps2, self.radius_m)
+        return FlatGravity(self.g_mps2)
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    dry_mass_kg: float
+    propellant_kg: float
+    max_thrust_n: float
+    min_throttle: float
+    isp_s: float
+    engine_lag_s: float
+    thrust_slew_n_per_s: float
+    max_tilt_rate_dps: float
+    max_tilt_accel_dps2: float
+
+    @property
+    def engine(self) -> EngineSpec:
+        return EngineSpec(
+            self.max_thrust_n,
+            self.min_throttle,
+            self.isp_s,
+            self.engine_lag_s,
+            self.thrust_slew_n_per_s,
+        )
+
+    @property
+    def attitude(self) -> AttitudeSpec:
+        return AttitudeSpec(
+            math.radians(self.max_tilt_rate_dps), math.radians(self.max_tilt_accel_dps2)
+        )
+
+
+@dataclass(frozen=True)
+class Initial:
+    alt_m: float
+    x_m: float
+    vx_mps: float
+    vz_mps: float
+    tilt_deg: float
+    throttle: float = 0.0
+
+    def state(self, vehicle: Vehicle) -> InitialState:
+        return InitialState(
+            x_m=self.x_m,
+            alt_m=self.alt_m,
+            vx_mps=self.vx_mps,
+            vz_mps=self.vz_mps,
+            tilt_rad=math.radians(self.tilt_deg),
+            thrust_n=self.throttle * vehicle.max_thrust_n,
+        )
+
+
+@dataclass(frozen=True)
+class TerrainSettings:
+    x_min_m: float
+    x_max_m: float
+    grid_m: float = 1.0
+    datum_m: float = 0.0
+    seed: int = 0
+    craters: tuple[Crater, ...] = ()
+    cliffs: tuple[Cliff, ...] = ()
+    roughness: Roughness = field(default_factory=Roughness)
+
+    def build(self) -> Terrain:
+        key = zlib.crc32(b"terrain:roughness")
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(key,)))
+        return Terrain(
+            x_min_m=self.x_min_m,
+            x_max_m=self.x_max_m,
+            grid_m=self.grid_m,
+            datum_m=self.datum_m,
+            craters=self.craters,
+            cliffs=self.cliffs,
+            roughness=self.roughness,
+            rng=rng,
+        )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: Path
+    run: RunSettings
+    gravity: GravitySettings
+    vehicle: Vehicle
+    initial: Initial
+    terrain: TerrainSettings
+    sensors: SensorsConfig
+    faults: list[FaultSpec]
+    #: the whole merged document (``[fsw]`` and ``[link]`` are read from here by others)
+    raw: dict[str, Any] = field(compare=False, repr=False)
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read a scenario file (resolving ``extends``), apply ``--set`` overrides, validate."""
+    path = Path(path)
+    doc = apply_overrides(load_toml(path), list(overrides))
+    return scenario_from_doc(doc, path)
+
+
+def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
+    top = ConfigTable(doc, str(path))
+    run = _run(top.table("run"), default_name=path.stem)
+    gravity = _gravity(top.table("gravity"))
+    vehicle = _vehicle(top.table("vehicle", required=True))
+    initial = _initial(top.table("initial", required=True))
+    terrain = _terrain(top.table("terrain"), initial)
+    sensors = sensors_from_config(top.table("sensors"), step_us=run.step_us)
+    faults = faults_from_config(top.tables("faults"))
+    for name in RAW_SECTIONS:
+        top.table(name)  # must be a table if present; its keys are checked by its reader
+    top.done()
+    return Scenario(
+        name=run.name,
+        path=path,
+        run=run,
+        gravity=gravity,
+        vehicle=vehicle,
+        initial=initial,
+        terrain=terrain,
+        sensors=sensors,
+        faults=faults,
+        raw=doc,
+    )
+
+
+def _run(t: ConfigTable, default_name: str) -> RunSettings:
+    name = t.string("name", default_name)
+    if not name or any(c in name for c in "/\\ \t\n"):
+        raise t.error("name", "a name without spaces or slashes (it names the run directory)", name)
+    step_us = t.integer("step_us", DEFAULT_STEP_US, min=100, max=1_000_000)
+    period = t.integer("control_period_us", 50_000, min=1, max=10_000_000)
+    if period % step_us:
+        raise t.error("control_period_us", f"a multiple of run.step_us ({step_us})", period)
+    s = RunSettings(
+        name=name,
+        step_us=step_us,
+        control_period_us=period,
+        max_sim_time_s=t.number("max_sim_time_s", 400.0, min=0.0, min_exclusive=True),
+        seed=t.integer("seed", 1, min=0),
+    )
+    t.done()
+    return s
+
+
+def _gravity(t: ConfigTable) -> GravitySettings:
+    model = t.string("model", "flat", choices=("flat", "curved"))
+    if model == "flat":
+        s = GravitySettings(model, g_mps2=t.number("g_mps2", MOON_G_MPS2, min=0.0))
+    else:
+        s = GravitySettings(
+            model,
+            mu_m3ps2=t.number("mu_m3ps2", MOON_MU_M3PS2, min=0.0, min_exclusive=True),
+            radius_m=t.number("radius_m", MOON_RADIUS_M, min=0.0, min_exclusive=True),
+        )
+    t.done()
+    return s
+
+
+def _vehicle(t: ConfigTable) -> Vehicle:
+    pos: dict[str, Any] = {"min": 0.0, "min_exclusive": True}
+    v = Vehicle(
+        dry_mass_kg=t.number("dry_mass_kg", **pos),
+        propellant_kg=t.number("propellant_kg", min=0.0),
+        max_thrust_n=t.number("max_thrust_n", **pos),
+        min_throttle=t.number("min_throttle", min=0.0, max=1.0),
+        isp_s=t.number("isp_s", **pos),
+        engine_lag_s=t.number("engine_lag_s", min=0.0),
+        thrust_slew_n_per_s=t.number("thrust_slew_n_per_s", min=0.0),
+        max_tilt_rate_dps=t.number("max_tilt_rate_dps", **pos),
+        max_tilt_accel_dps2=t.number("max_tilt_accel_dps2", **pos),
+    )
+    t.done()
+    return v
+
+
+def _initial(t: ConfigTable) -> Initial:
+    s = Initial(
+        alt_m=t.number("alt_m", min=0.0, min_exclusive=True),
+        x_m=t.number("x_m"),
+        vx_mps=t.number("vx_mps"),
+        vz_mps=t.number("vz_mps"),
+        tilt_deg=t.number("tilt_deg", min=-90.0, max=90.0),
+        throttle=t.number("throttle", 0.0, min=0.0, max=1.0),
+    )
+    t.done()
+    return s
+
+
+def _terrain(t: ConfigTable, initial: Initial) -> TerrainSettings:
+    x_min = t.number("x_min_m", initial.x_m - 5_000.0)
+    x_max = t.number("x_max_m", initial.x_m + 25_000.0)
+    if x_max <= x_min:
+        raise t.error("x_max_m", f"a number > terrain.x_min_m ({x_min:g})", x_max)
+    grid = t.number("grid_m", 1.0, min=0.01)
+    if (x_max - x_min) / grid > 5_000_000:
+        raise t.error("grid_m", "at most 5 million grid points over [x_min_m, x_max_m]", grid)
+    craters = []
+    for c in t.tables("craters"):
+        craters.append(
+            Crater(
+                x_m=c.number("x_m"),
+                diameter_m=c.number(
+                    "diameter_m", min=0.0, min_exclusive=True, max=SIMPLE_CRATER_MAX_D_M
+                ),
+            )
+        )
+        c.done()
+    cliffs = []
+    for c in t.tables("cliffs"):
+        cliffs.append(
+            Cliff(
+                x_m=c.number("x_m"),
+                height_m=c.number("height_m"),
+                width_m=c.number("width_m", min=0.0, min_exclusive=True),
+            )
+        )
+        c.done()
+    r = t.table("roughness")
+    roughness = Roughness(
+        amplitude_m=r.number("amplitude_m", 0.0, min=0.0),
+        wavelength_m=r.number("wavelength_m", 200.0, min=0.0, min_exclusive=True),
+        octaves=r.integer("octaves", 5, min=1, max=16),
+        persistence=r.number("persistence", 0.5, min=0.0, max=1.0),
+    )
+    r.done()
+    s = TerrainSettings(
+        x_min_m=x_min,
+        x_max_m=x_max,
+        grid_m=grid,
+        datum_m=t.number("datum_m", 0.0),
+        seed=t.integer("seed", 0, min=0),
+        craters=tuple(craters),
+        cliffs=tuple(cliffs),
+        roughness=roughness,
+    )
+    t.done()
+    return s
