@@ -46,18 +46,19 @@ class InertialUnit:
             )
         self._accel_sat = config.accel_saturation_mps2
         self._gyro_sat = math.radians(config.gyro_saturation_dps)
-        self._last: Truth | None = None
+        self._last: tuple[int, float, float, float] | None = None
 
     def sample(self, truth: Truth) -> Imu | None:
         last = self._last
-        self._last = truth
+        t_us, dv_x, dv_z, tilt = truth.t_us, truth.sf_dv_body_x, truth.sf_dv_body_z, truth.tilt_rad
+        self._last = (t_us, dv_x, dv_z, tilt)
         if last is None:
             return None  # the first call only opens the integration interval
-        interval_us = truth.t_us - last.t_us
+        interval_us = t_us - last[0]
         e = _ZERO_ERRORS if self._errors is None else self._errors.next()
-        dvx = truth.sf_dv_body_x - last.sf_dv_body_x + e[0]
-        dvz = truth.sf_dv_body_z - last.sf_dv_body_z + e[2]
-        dthy = truth.tilt_rad - last.tilt_rad + e[4]
+        dvx = dv_x - last[1] + e[0]
+        dvz = dv_z - last[2] + e[2]
+        dthy = tilt - last[3] + e[4]
         if not (self._accel_sat or self._gyro_sat):
             return Imu(dvx, e[1], dvz, e[3], dthy, e[5], interval_us, _VALID)
         dt_s = interval_us / 1e6
@@ -67,6 +68,7 @@ class InertialUnit:
         if _clip(dv, self._accel_sat * dt_s) | _clip(dth, self._gyro_sat * dt_s):
             status |= _SATURATED
         return Imu(dv[0], dv[1], dv[2], dth[0], dth[1], dth[2], interval_us, status)
+
 
 def _clip(values: list[float], limit: float) -> bool:
     """Clip each value to ±limit in place (limit 0 = none); True when any was clipped."""

@@ -29,9 +29,7 @@ _ACQUIRING = int(LrfStatus.ACQUIRING)
 class RangeTarget(Protocol):
     """What the LRF needs of the terrain (harness.plant's Terrain implements it)."""
 
-    def ray_range(
-        self, x_m: float, z_m: float, psi_rad: float, max_range_m: float
-    ) -> float | None:
+    def ray_range(self, x_m: float, z_m: float, psi_rad: float, max_range_m: float) -> float | None:
         """Distance from (x_m, z_m) along (−sin ψ, −cos ψ) to the surface; None beyond."""
         ...
 

@@ -1,0 +1,162 @@
+"""The sensor suite: samples every sensor at its rate, runs its fault chain, queues packets.
+
+The simulator calls ``on_step(truth)`` after every plant step (and once at t = 0 with
+the initial truth); a sensor samples when ``t_us`` is a multiple of its period. Each
+sample is stamped with its acquisition time, delivered at acquisition + intrinsic
+latency, then passes its fault layers in the order configured. ``pop_due(t_us)`` hands
+out every emission due by then, ordered by (due_us, acquired_us, sensor order, sequence):
+IMU, LRF, attitude, velocimeter, discretes.
+"""
+
+from __future__ import annotations
+
+import math
+from operator import itemgetter
+from typing import Any
+
+from harness.faults.base import AppliedFault, FaultLayer, Sample
+from harness.faults.build import build_chains
+from harness.faults.config import FaultSpec
+from harness.plant.state import Truth
+from harness.sensors.attitude import StarTracker
+from harness.sensors.base import Emission, Sensor
+from harness.sensors.config import SensorCommon, SensorsConfig
+from harness.sensors.discretes import ContactProbe
+from harness.sensors.imu import InertialUnit
+from harness.sensors.lrf import Rangefinder, RangeTarget
+from harness.sensors.velocimeter import DopplerVelocimeter
+from packets import cuc_from_us
+
+__all__ = ["RangeTarget", "SensorSuite"]
+
+_due = itemgetter(0)
+#: above this many sample phases per common cycle, fall back to a modulo per channel
+_MAX_PHASES = 100_000
+
+
+class _Channel:
+    """One enabled sensor with its period, intrinsic latency and fault chain."""
+
+    __slots__ = ("latency_us", "layers", "name", "period_us", "rank", "sensor")
+
+    def __init__(self, sensor: Sensor, rank: int, latency_us: int, layers: list[FaultLayer]):
+        self.sensor = sensor
+        self.name = sensor.name
+        self.period_us = sensor.period_us
+        self.rank = rank
+        self.latency_us = latency_us
+        self.layers = layers
+
+
+class SensorSuite:
+    def __init__(
+        self,
+        config: SensorsConfig,
+        faults: list[FaultSpec],
+        seed: int,
+        step_us: int,
+        terrain: RangeTarget,
+    ) -> None:
+        config.check_step(step_us)
+        self.applied: list[AppliedFault] = []
+        chains = build_chains(faults, config, seed, step_us, self.applied)
+        self._layers = [layer for chain in chains.values() for layer in chain]
+        self._layers.sort(key=lambda layer: layer.spec.index)
+        noise = config.noise
+        candidates: list[tuple[SensorCommon, Sensor]] = [
+            (config.imu, InertialUnit(config.imu, seed, noise=noise)),
+            (config.lrf, Rangefinder(config.lrf, seed, terrain, noise=noise)),
+            (config.attitude, StarTracker(config.attitude, seed, noise=noise)),
+            (config.velocimeter, DopplerVelocimeter(config.velocimeter, seed, noise=noise)),
+            (config.discretes, ContactProbe(config.discretes)),
+        ]
+        self._channels: list[_Channel] = []
+        for rank, (cfg, sensor) in enumerate(candidates):
+            if cfg.enabled:
+                latency_us = round(cfg.latency_s * 1e6 / step_us) * step_us
+                layers = chains.get(sensor.name, [])
+                self._channels.append(_Channel(sensor, rank, latency_us, layers))
+        self._pending: list[Emission] = []
+        self._in_order = True  # pending is sorted by due_us
+        self._last_due = -1
+        # which channels sample at each phase of the common cycle (one dict lookup a step)
+        self._cycle_us = 0
+        self._by_phase: dict[int, list[_Channel]] = {}
+        cycle = 1
+        for ch in self._channels:
+            cycle = math.lcm(cycle, ch.period_us)
+        if self._channels and sum(cycle // ch.period_us for ch in self._channels) <= _MAX_PHASES:
+            self._cycle_us = cycle
+            for ch in self._channels:
+                for phase in range(0, cycle, ch.period_us):
+                    self._by_phase.setdefault(phase, []).append(ch)
+
+    def on_step(self, truth: Truth) -> None:
+        """Sample every sensor whose period divides ``truth.t_us``."""
+        t = truth.t_us
+        if self._cycle_us:
+            channels = self._by_phase.get(t % self._cycle_us)
+            if channels is None:
+                return
+        else:
+            channels = [ch for ch in self._channels if t % ch.period_us == 0]
+        cuc = cuc_from_us(t)
+        pending = self._pending
+        for ch in channels:
+            packet = ch.sensor.sample(truth)
+            if packet is None:
+                continue
+            if ch.layers:
+                s = Sample(packet, t, t + ch.latency_us, cuc, truth.alt_m)
+                for layer in ch.layers:
+                    if not layer.apply(s):
+                        break
+                else:
+                    e = Emission(s.due_us, s.cuc, s.packet, ch.name, t)
+                    pending.append(e)
+                    if e.due_us < self._last_due:
+                        self._in_order = False
+                    self._last_due = e.due_us
+            else:
+                due = t + ch.latency_us
+                pending.append(Emission(due, cuc, packet, ch.name, t))
+                if due < self._last_due:
+                    self._in_order = False
+                self._last_due = due
+
+    def pop_due(self, t_us: int) -> list[Emission]:
+        """Every emission with due_us ≤ t_us, in delivery order; they leave the queue.
+
+        Emissions are queued in acquisition order (then sensor order), so a stable sort
+        on due_us alone yields (due_us, acquired_us, sensor order).
+        """
+        pending = self._pending
+        if not pending:
+            return []
+        if self._in_order:
+            if pending[-1].due_us <= t_us:
+                self._pending = []
+                return pending
+            ready = [e for e in pending if e.due_us <= t_us]
+            del pending[: len(ready)]
+            return ready
+        ready = [e for e in pending if e.due_us <= t_us]
+        if len(ready) == len(pending):
+            self._pending = []
+            self._in_order = True
+        elif ready:
+            self._pending = [e for e in pending if e.due_us > t_us]
+            self._last_due = self._pending[-1].due_us
+            self._in_order = all(
+                a.due_us <= b.due_us for a, b in zip(self._pending, self._pending[1:], strict=False)
+            )
+        ready.sort(key=_due)
+        return ready
+
+    @property
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    def fault_summary(self) -> list[dict[str, Any]]:
+        """Per configured fault: what it did, how often, first/last sim time (result.json)."""
+        return [layer.summary() for layer in self._layers]
