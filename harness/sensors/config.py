@@ -127,7 +127,7 @@ def _common(t: ConfigTable, *, enabled: bool, rate_hz: float) -> tuple[bool, int
     rate = t.number("rate_hz", rate_hz, min=0.0, min_exclusive=True)
     period = 1e6 / rate
     period_us = round(period)
-    if period_us < 1 or abs(period - period_us) > 1e-6 * period:
+    if period_us < 1 or abs(period - period_us) > 1e-6:
         raise t.error("rate_hz", "a rate whose period is a whole number of µs", rate)
     return (
         t.boolean("enabled", enabled),
