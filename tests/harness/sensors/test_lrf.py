@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -86,7 +87,7 @@ def test_meas_id_counts_every_measurement_and_wraps() -> None:
     ids = [s.sample(truth(0, 50_000.0 if k % 3 else 100.0)).meas_id for k in range(70_000)]
     assert ids[:3] == [0, 1, 2]
     assert ids[65_535] == 65_535 and ids[65_536] == 0
-    assert all((b - a) % 65_536 == 1 for a, b in zip(ids, ids[1:], strict=False))
+    assert all((b - a) % 65_536 == 1 for a, b in itertools.pairwise(ids))
 
 
 def test_quality_falls_with_range_squared() -> None:
