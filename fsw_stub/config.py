@@ -74,11 +74,11 @@ class GateConfig:
     #: naive: this many consecutive rejections latch the LRF as failed, forever
     latch_n: int = 5
     #: robust: M of the last N rejected measurements agreeing => re-baseline
-    rebaseline_m: int = 6
-    rebaseline_n: int = 10
-    #: agreement: spread of IMU-compensated innovations within max(tol_m, tol_frac * |innov|)
-    agree_tol_m: float = 20.0
-    agree_tol_frac: float = 0.02
+    rebaseline_m: int = 20
+    rebaseline_n: int = 25
+    #: agreement: the M altitudes carried to now by the IMU pass a chi-square consistency
+    #: test (99 %, M-1 dof) with per-sample variance R + terrain_sigma_m^2 (roughness)
+    terrain_sigma_m: float = 3.0
     #: gate on one velocimeter axis
     velocimeter_chi2: float = 10.83
 
@@ -86,8 +86,8 @@ class GateConfig:
 @dataclass(frozen=True)
 class ScheduleConfig:
     #: vz_target(h) = -min(v_max, sqrt(v_final^2 + 2 decel (h - h_final))), -v_final below h_final
-    decel_mps2: float = 0.6
-    v_max_mps: float = 60.0
+    decel_mps2: float = 1.0
+    v_max_mps: float = 70.0
     v_final_mps: float = 1.0
     h_final_m: float = 30.0
     #: robust: fly on h - k_sigma * sigma_h

@@ -13,7 +13,8 @@ Gate: the normalised innovation squared ``ν² / (P_hh + R)`` against ``gates.ch
 * robust: a stamped measurement is carried from its acquisition time to now by the
   IMU displacement since then (``History``), tilt taken at acquisition; rejected
   measurements are kept, and when M of the last N measurements were rejected *and*
-  agree with each other once carried to now by the IMU's motion, the disagreement is
+  agree with each other once carried to now by the IMU's motion (chi-square
+  consistency of ``alt_i + (disp_now - disp_i)`` about their mean), the disagreement is
   a true terrain step, not a failed sensor: the altitude is re-baselined to them.
   A failed sensor (stuck, random, drifting) does not agree with the IMU and is never
   re-baselined to; robust never latches, it keeps testing every measurement.
@@ -42,6 +43,13 @@ class LrfResult:
 
 
 _NOTHING = LrfResult()
+
+
+def chi2_99(dof: int) -> float:
+    """The 99 % quantile of chi-square with ``dof`` degrees of freedom (Wilson-Hilferty)."""
+    k = float(max(dof, 1))
+    z = 2.3263  # 99 % one-sided normal quantile
+    return k * (1.0 - 2.0 / (9.0 * k) + z * math.sqrt(2.0 / (9.0 * k))) ** 3
 
 
 class LrfMonitor:
@@ -142,14 +150,14 @@ class LrfMonitor:
             return LrfResult(rejected=True, events=tuple(events))
         self.window.append((True, alt, disp_acq))
         implied = [a + hist.total - d for rej, a, d in self.window if rej]
-        if len(implied) >= gates.rebaseline_m:
-            implied = implied[-gates.rebaseline_m :]
-            implied.sort()
-            mid = implied[len(implied) // 2]
-            tol = max(gates.agree_tol_m, gates.agree_tol_frac * abs(mid - kf.h)) + 3 * sigma
-            if implied[-1] - implied[0] <= tol:
-                step = mid - kf.h
-                kf.rebaseline(mid, sigma)
+        m = gates.rebaseline_m
+        if len(implied) >= m:
+            implied = implied[-m:]
+            mean = sum(implied) / m
+            var = sigma * sigma + gates.terrain_sigma_m**2
+            if sum((a - mean) ** 2 for a in implied) / var <= chi2_99(m - 1):
+                step = mean - kf.h
+                kf.rebaseline(mean, math.sqrt(var / m))
                 self.window.clear()
                 self.consecutive_rejections = 0
                 self.last_accept_us = now_us
@@ -157,6 +165,5 @@ class LrfMonitor:
                 events.append((EventCode.LRF_REBASELINED, step))
                 if not self.acquired:
                     self.acquired = True
-                    events.append((EventCode.LRF_ACQUIRED, mid))
-                return LrfResult(rejected=True, events=tuple(events))
+                    events.append((EventCode.LRF_ACQUIRED, mean))
         return LrfResult(rejected=True, events=tuple(events))

@@ -102,6 +102,8 @@ class IcdPlant:
     framer: Framer = field(default_factory=Framer)
     _queue: list[tuple[int, int, bytes]] = field(default_factory=list)
     _lrf_id: int = 0
+    _dv_acc: float = 0.0
+    _dth_acc: float = 0.0
 
     def __post_init__(self) -> None:
         o = self.o
@@ -180,7 +182,11 @@ class IcdPlant:
     def _sense(self, dv_thrust: float, dth: float) -> None:
         o, n, t = self.o, self.step, self.t_us
         rng = self.rng
+        self._dv_acc += dv_thrust
+        self._dth_acc += dth
         if n % o.imu_every == 0:
+            dv_thrust, dth = self._dv_acc, self._dth_acc
+            self._dv_acc = self._dth_acc = 0.0
             dt = o.imu_every * o.step_us / US
             s = o.imu_accel_sigma_mps2 * dt
             dvx = dv_thrust + o.imu_bias_mps2 * dt + s * rng.standard_normal()

@@ -1,0 +1,115 @@
+"""``python -m fsw_stub --port URL --config FSW.toml`` (console script ``lunar-fsw``).
+
+Opens any pyserial URL (``/dev/ttyUSB0``, ``/dev/pts/N``, ``socket://127.0.0.1:PORT``,
+``loop://``) with a short read timeout and pumps bytes through
+``FlightSoftware.receive`` until end of file, hang-up or SIGTERM/SIGINT. A partial
+frame never blocks it: reads return what has arrived, and a candidate frame left
+pending on a link quiet for ``--resync-s`` is given up (ICD §2 rule 7). Errors go to
+stderr; the exit status is 0 on a clean end, 2 on a configuration error, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from types import FrameType
+
+import serial
+
+from fsw_stub.config import ConfigError, load_config
+from fsw_stub.core import FlightSoftware
+
+READ_TIMEOUT_S = 0.005
+READ_SIZE = 4096
+
+
+class _Stop:
+    requested = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.requested = True
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="lunar-fsw", description=__doc__.split("\n")[0])
+    ap.add_argument("--port", required=True, help="pyserial URL of the link to the harness")
+    ap.add_argument("--config", required=True, help="FSW.toml")
+    ap.add_argument("--baud", type=int, default=115200, help="for real serial ports")
+    ap.add_argument(
+        "--resync-s", type=float, default=0.5, help="give up a partial frame after this quiet"
+    )
+    return ap.parse_args(argv)
+
+
+def run(port: serial.SerialBase, fsw: FlightSoftware, resync_s: float, stop: _Stop) -> None:
+    """Pump bytes until EOF/hang-up or a stop request."""
+    quiet_since = time.monotonic()
+    while not stop.requested:
+        try:
+            data = port.read(max(1, min(port.in_waiting, READ_SIZE)))
+        except serial.SerialException:
+            return  # hang-up: the harness closed its end
+        except OSError:
+            return
+        now = time.monotonic()
+        if data:
+            quiet_since = now
+            out = fsw.receive(data)
+        elif fsw.deframer.pending and now - quiet_since > resync_s:
+            quiet_since = now
+            out = fsw.resync()
+        else:
+            if _at_eof(port):
+                return
+            continue
+        if out:
+            try:
+                port.write(out)
+                port.flush()
+            except (serial.SerialException, OSError):
+                return
+
+
+def _at_eof(port: serial.SerialBase) -> bool:
+    """A socket:// port whose peer closed reads b'' forever; pyserial raises for it on
+    the next read in recent versions, so this only checks what is cheap to check."""
+    return not port.is_open
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    try:
+        cfg = load_config(args.config)
+    except ConfigError as exc:
+        print(f"lunar-fsw: {exc}", file=sys.stderr)
+        return 2
+    stop = _Stop()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        port = serial.serial_for_url(args.port, baudrate=args.baud, timeout=READ_TIMEOUT_S)
+    except (serial.SerialException, OSError, ValueError) as exc:
+        print(f"lunar-fsw: cannot open {args.port}: {exc}", file=sys.stderr)
+        return 1
+    fsw = FlightSoftware(cfg)
+    try:
+        run(port, fsw, args.resync_s, stop)
+    except Exception as exc:  # noqa: BLE001 -- report, never a traceback storm
+        print(f"lunar-fsw: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        port.close()
+    st = fsw.deframer.stats
+    print(
+        f"lunar-fsw: link closed; frames {st.frames}, crc errors {st.crc_errors}, "
+        f"skipped bytes {st.skipped_bytes}, rejected {st.rejected}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
