@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fsw = FlightSoftware(cfg)
     try:
         run(port, fsw, args.resync_s, stop)
-    except Exception as exc:  # noqa: BLE001 -- report, never a traceback storm
+    except Exception as exc:
         print(f"lunar-fsw: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     finally:

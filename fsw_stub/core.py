@@ -79,6 +79,8 @@ class FlightSoftware:
         self.safe_since_us: int | None = None
         self.safe_used = False
         self.internal_faults = 0
+        self._unseen = 0
+        self.attitude_rejected = 0
         self._flags = 0  # nav_flags bits 0-1 gathered since the last SYNC
         self._events: list[tuple[EventCode, float]] = []
 
@@ -87,8 +89,12 @@ class FlightSoftware:
     def receive(self, data: bytes) -> bytes:
         """Bytes from the harness in; the bytes to send back out (possibly empty)."""
         out = bytearray()
-        for frame in self.deframer.feed(data):
+        frames = self.deframer.feed(data)
+        n = len(frames)
+        for i, frame in enumerate(frames):
+            self._unseen = n - i - 1  # rx_frames counts up to the frame being answered
             self._dispatch(frame.apid, frame.packet, frame.cuc, out)
+        self._unseen = 0
         return bytes(out)
 
     def resync(self) -> bytes:
@@ -125,7 +131,7 @@ class FlightSoftware:
                 out += self._safe_answer(packet, cuc)
 
     def _rx_frames(self) -> int:
-        return self.deframer.stats.frames & 0xFFFFFFFF
+        return (self.deframer.stats.frames - self._unseen) & 0xFFFFFFFF
 
     # --- inputs ------------------------------------------------------------------
 
@@ -142,7 +148,9 @@ class FlightSoftware:
         self._events.append((EventCode.STATE_INIT, p.alt_m))
 
     def _on_attitude(self, p: Attitude) -> None:
-        if not p.status & 0x01:
+        norm2 = p.q_w * p.q_w + p.q_x * p.q_x + p.q_y * p.q_y + p.q_z * p.q_z
+        if not p.status & 0x01 or not 0.5 < norm2 < 2.0:
+            self.attitude_rejected += 1  # invalid, or not a unit quaternion: keep the last
             return
         rows = rotation_rows(p.q_w, p.q_x, p.q_y, p.q_z)
         self.rows = rows
@@ -381,7 +389,7 @@ class FlightSoftware:
             est_pitch_rad=_finite(self.tilt),
             lrf_accepted=self.lrf.accepted,
             lrf_rejected=self.lrf.rejected,
-            rx_frames=st.frames & m32,
+            rx_frames=self._rx_frames(),
             rx_crc_errors=st.crc_errors & m32,
             rx_skipped_bytes=st.skipped_bytes & m32,
             rx_rejected=st.rejected & m32,

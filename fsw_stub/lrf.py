@@ -155,7 +155,7 @@ class LrfMonitor:
             implied = implied[-m:]
             mean = sum(implied) / m
             var = sigma * sigma + gates.terrain_sigma_m**2
-            if sum((a - mean) ** 2 for a in implied) / var <= chi2_99(m - 1):
+            if sum((a - mean) * (a - mean) for a in implied) / var <= chi2_99(m - 1):
                 step = mean - kf.h
                 kf.rebaseline(mean, math.sqrt(var / m))
                 self.window.clear()

@@ -56,7 +56,11 @@ class VerticalFilter:
 
     def __init__(self, h: float, vz: float, sigma_h: float, sigma_v: float, sigma_b: float):
         self.h, self.vz, self.b = h, vz, 0.0
-        self.P = [[sigma_h**2, 0.0, 0.0], [0.0, sigma_v**2, 0.0], [0.0, 0.0, sigma_b**2]]
+        self.P = [
+            [sigma_h * sigma_h, 0.0, 0.0],
+            [0.0, sigma_v * sigma_v, 0.0],
+            [0.0, 0.0, sigma_b * sigma_b],
+        ]
 
     @property
     def sigma_h(self) -> float:
@@ -122,7 +126,7 @@ class VerticalFilter:
         """Reset the altitude (a new terrain baseline), keeping velocity and bias."""
         self.h = h
         cov = self.P
-        cov[0][0] = sigma_h**2
+        cov[0][0] = sigma_h * sigma_h
         cov[0][1] = cov[1][0] = 0.0
         cov[0][2] = cov[2][0] = 0.0
 
@@ -138,7 +142,7 @@ class VerticalFilter:
             cov[0][2] *= scale
             cov[2][0] = cov[0][2]
         else:
-            self.P[0][0] = extra_m**2
+            self.P[0][0] = extra_m * extra_m
 
 
 class HorizontalFilter:
@@ -148,7 +152,7 @@ class HorizontalFilter:
 
     def __init__(self, x: float, vx: float, sigma_x: float, sigma_v: float):
         self.x, self.vx = x, vx
-        self.P = [[sigma_x**2, 0.0], [0.0, sigma_v**2]]
+        self.P = [[sigma_x * sigma_x, 0.0], [0.0, sigma_v * sigma_v]]
 
     def propagate(self, dv_x: float, dt: float, q_a: float) -> None:
         a = dv_x / dt

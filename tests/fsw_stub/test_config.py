@@ -57,9 +57,9 @@ def test_errors_name_file_and_key(tmp_path: Path, edit: object, key: str) -> Non
 
 
 def test_missing_file_and_bad_syntax(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="FSW.toml"):
+    with pytest.raises(ConfigError, match=r"FSW\.toml"):
         load_config(tmp_path / "FSW.toml")
     p = tmp_path / "bad.toml"
     p.write_text("profile = ")
-    with pytest.raises(ConfigError, match="bad.toml"):
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
         load_config(p)
