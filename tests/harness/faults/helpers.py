@@ -10,6 +10,14 @@ from harness.sensors.suite import SensorSuite
 from tests.harness.sensors.fakes import descent, faults, make_suite, run, sensors
 
 DRAIN_US = 10**8
+SENSOR_NAMES = ("imu", "lrf", "attitude", "velocimeter", "discretes")
+
+
+def only(sensor: str, **keys: Any) -> SensorsConfig:
+    """A noise-free configuration with one sensor enabled."""
+    sections: dict[str, dict[str, Any]] = {s: {"enabled": s == sensor} for s in SENSOR_NAMES}
+    sections[sensor].update(keys)
+    return sensors(**sections)
 
 
 class Paired:

@@ -124,7 +124,7 @@ def test_gilbert_elliott_loss_rate_and_burst_length(p_gb: float, p_bg: float, se
     base, out = r.of("imu")
     times = sorted(base)
     lost = [t not in out for t in times]
-    assert {a.acquired_us for a in r.applied} == {t for t, x in zip(times, lost) if x}
+    assert {a.acquired_us for a in r.applied} == {t for t, x in zip(times, lost, strict=True) if x}
     n = len(times)
     rate = p_gb / (p_gb + p_bg)
     # bursts make samples correlated: bound the rate loosely by the number of bursts
