@@ -17,9 +17,9 @@ def test_order_matters_bias_then_scale_versus_scale_then_bias() -> None:
     a = Paired(bias, scale, seconds=1.0, config=LRF)
     b = Paired(scale, bias, seconds=1.0, config=LRF)
     for t, e in a.of("lrf")[0].items():
-        r = e.packet.range_m  # type: ignore[union-attr]
-        assert a.of("lrf")[1][t].packet.range_m == 2.0 * (r + 10.0)  # type: ignore[union-attr]
-        assert b.of("lrf")[1][t].packet.range_m == 2.0 * r + 10.0  # type: ignore[union-attr]
+        r = e.packet.range_m
+        assert a.of("lrf")[1][t].packet.range_m == 2.0 * (r + 10.0)
+        assert b.of("lrf")[1][t].packet.range_m == 2.0 * r + 10.0
 
 
 def test_two_latencies_add_and_an_unstamped_one_stamps_its_own_delivery() -> None:

@@ -22,14 +22,14 @@ def test_late_acquisition_no_return_above_then_reacquires_below(
     below = sorted(t for t in out if r.alt_at(t) <= valid_below)
     for t, e in out.items():
         p = e.packet
-        assert isinstance(p, Lrf) and p.meas_id == base[t].packet.meas_id  # type: ignore[union-attr]
+        assert isinstance(p, Lrf) and p.meas_id == base[t].packet.meas_id
         if r.alt_at(t) > valid_below:
             assert (p.range_m, p.status, p.quality) == (0.0, NO_RETURN, 0)
         elif t in below[: n_good - 1]:
             assert p.status == ACQUIRING and p.range_m == 0.0
         else:
             assert p == base[t].packet and p.status == VALID
-    first_valid = min(t for t, e in out.items() if e.packet.status & VALID)  # type: ignore[union-attr]
+    first_valid = min(t for t, e in out.items() if e.packet.status & VALID)
     assert first_valid == below[n_good - 1]
     actions = {a.acquired_us: a.action for a in r.applied}
     assert {t for t, a in actions.items() if a == "no_return"} == set(out) - set(below)
@@ -71,10 +71,10 @@ def test_false_invalid_clears_the_flag_and_keeps_the_value(p: float, sensor: str
         b = base[t].packet
         if e.packet != b:
             flipped.add(t)
-            assert b.status & VALID  # type: ignore[union-attr]
-            assert e.packet == b._replace(status=b.status & ~VALID)  # type: ignore[union-attr]
+            assert b.status & VALID
+            assert e.packet == b._replace(status=b.status & ~VALID)
     assert {a.acquired_us for a in r.applied} == flipped
-    n_valid = sum(1 for e in base.values() if e.packet.status & VALID)  # type: ignore[union-attr]
+    n_valid = sum(1 for e in base.values() if e.packet.status & VALID)
     if p == 1.0:
         assert len(flipped) == n_valid
     else:

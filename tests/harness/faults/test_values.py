@@ -28,9 +28,9 @@ def test_stuck_repeats_the_first_affected_sample(start: float, sensor: str) -> N
             continue
         p = e.packet
         if isinstance(p, Lrf):
-            assert p == frozen._replace(meas_id=base[t].packet.meas_id)  # type: ignore[union-attr]
+            assert p == frozen._replace(meas_id=base[t].packet.meas_id)
         elif isinstance(p, Imu):
-            assert p == frozen._replace(interval_us=base[t].packet.interval_us)  # type: ignore[union-attr]
+            assert p == frozen._replace(interval_us=base[t].packet.interval_us)
         else:
             assert p == frozen
     actions = [(a.acquired_us, a.action) for a in r.applied]
@@ -59,12 +59,12 @@ def test_bias_and_scale_are_exact_on_valid_samples(
     n_biased = 0
     for t, e in out.items():
         b, p = base[t].packet, e.packet
-        if not b.status & 1:  # type: ignore[union-attr]
+        if not b.status & 1:
             assert p == b
             continue
         n_biased += 1
         if isinstance(p, Attitude):
-            want = scale * tilt_of_quaternion(b.q_w, b.q_y) + bias  # type: ignore[union-attr]
+            want = scale * tilt_of_quaternion(b.q_w, b.q_y) + bias
             assert tilt_of_quaternion(p.q_w, p.q_y) == pytest.approx(want, abs=1e-9)
             continue
         want = scale * getattr(b, field) + bias
@@ -79,7 +79,7 @@ def test_noise_growth_sigma_grows_with_time_and_range() -> None:
                vz_mps=0.0)  # fmt: skip
     base, out = r.of("lrf")
     times = sorted(t for t in out if t >= 10_000_000)
-    err = np.array([out[t].packet.range_m - base[t].packet.range_m for t in times])  # type: ignore[union-attr]
+    err = np.array([out[t].packet.range_m - base[t].packet.range_m for t in times])
     sigma = np.array([1.0 + 2.0 * (t - times[0]) / 1e6 + 0.01 * 5000.0 for t in times])
     z = err / sigma
     assert abs(z.mean()) < 5 / math.sqrt(len(z))
