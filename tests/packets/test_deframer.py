@@ -144,7 +144,8 @@ def test_line_damage_alone_loses_only_damaged_frames(ds: DamagedStream) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=2000)
+@pytest.mark.timeout(1800)
+@settings(max_examples=1000)
 @given(damaged_streams(min_frames=100, max_frames=400), st.data())
 def test_long_fuzz_of_damaged_streams(ds: DamagedStream, data: st.DataObject) -> None:
     got, d = deframe(data.draw(chunkings(ds.data)))
