@@ -48,9 +48,10 @@ class LatencyFault(FaultLayer):
             action = "queued"
         if p.fifo and due < self._last_due:
             due = self._last_due
+        if due > self._last_due:
+            self._last_due = due
         if due == before:
             return True  # nothing done to this packet
-        self._last_due = due
         s.due_us = due
         if not p.stamped:
             s.cuc = cuc_from_us(due)
