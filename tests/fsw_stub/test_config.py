@@ -63,3 +63,10 @@ def test_missing_file_and_bad_syntax(tmp_path: Path) -> None:
     p.write_text("profile = ")
     with pytest.raises(ConfigError, match=r"bad\.toml"):
         load_config(p)
+
+
+def test_example_config_is_valid_and_shows_the_defaults() -> None:
+    from fsw_stub.config import GateConfig, ScheduleConfig
+
+    cfg = load_config(Path(__file__).parents[2] / "fsw_stub" / "FSW.example.toml")
+    assert cfg.gates == GateConfig() and cfg.schedule == ScheduleConfig()
