@@ -49,6 +49,13 @@ class _Channel:
 
 
 class SensorSuite:
+    """Every enabled sensor, its fault chain and the queue of packets awaiting delivery.
+
+    ``applied`` lists every ``AppliedFault`` in the order taken; ``fault_summary()`` is
+    the per-fault digest for result.json. Raises ``ConfigError`` (located) for a rate
+    that is not a whole number of plant steps or a fault on a disabled sensor.
+    """
+
     def __init__(
         self,
         config: SensorsConfig,
