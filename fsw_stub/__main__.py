@@ -49,7 +49,8 @@ def run(port: serial.SerialBase, fsw: FlightSoftware, resync_s: float, stop: _St
     quiet_since = time.monotonic()
     while not stop.requested:
         try:
-            data = port.read(max(1, min(port.in_waiting, READ_SIZE)))
+            waiting = int(getattr(port, "in_waiting", 0))
+            data = port.read(max(1, min(waiting, READ_SIZE)))
         except serial.SerialException:
             return  # hang-up: the harness closed its end
         except OSError:
