@@ -77,18 +77,18 @@ def tilt_accel(
 ) -> float:
     """Angular acceleration to hold over the next step (bang-bang with a braking curve).
 
-    Rate command w* = sign(e) min(w_max, sqrt(2 k a_max |e|), |e|/(4 dt)), e = cmd - tilt;
-    alpha = clip((w* - w)/dt, -a_max, a_max). The rate after the step lies between w and
-    w*, so |w| never exceeds w_max; the linear tail makes the sampled loop settle without
-    chattering.
+    Rate command w*(e) = sign(e) min(w_max, sqrt(2 a |e| + (a tau)^2) - a tau), with
+    e = cmd - tilt, a = k a_max and tau = 4 dt: the time-optimal braking curve
+    sqrt(2 a |e|) far from the target, bending into a linear law |e|/tau near it. Following
+    it needs a deceleration w dw*/de = a w/(w + a tau) < a -- never more than the margin
+    allows, so it does not overshoot. alpha = clip((w* - w)/dt, -a_max, a_max): the rate
+    after the step lies between w and w*, so |w| never exceeds w_max, and the sampled
+    loop's linear tail (tau = 4 dt, real poles) settles without chattering.
     """
     e = cmd_rad - tilt_rad
-    mag = abs(e)
-    w_des = min(
-        spec.max_rate_radps,
-        math.sqrt(2.0 * _BRAKING_MARGIN * spec.max_accel_radps2 * mag),
-        mag / (_LINEAR_STEPS * dt_s),
-    )
+    a = _BRAKING_MARGIN * spec.max_accel_radps2
+    a_tau = a * _LINEAR_STEPS * dt_s
+    w_des = min(spec.max_rate_radps, math.sqrt(2.0 * a * abs(e) + a_tau * a_tau) - a_tau)
     if e < 0.0:
         w_des = -w_des
     alpha = (w_des - rate_radps) / dt_s
