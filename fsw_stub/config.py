@@ -71,6 +71,12 @@ class NavConfig:
 class GateConfig:
     #: chi-square gate on one normalised innovation (6.63 = 99 %)
     chi2: float = 6.63
+    #: terrain-relief allowance, after Apollo's landing-radar gate |dH| < 50 ft + H/8:
+    #: a measurement within relief_floor_m + relief_frac * altitude of the estimate is
+    #: accepted even when the chi-square test fails (craters and rocks under the beam
+    #: are real altitude changes, not sensor faults); 0 and 0 disable it
+    relief_floor_m: float = 15.0
+    relief_frac: float = 0.125
     #: naive: this many consecutive rejections latch the LRF as failed, forever
     latch_n: int = 5
     #: robust: M of the last N rejected measurements agreeing => re-baseline

@@ -170,7 +170,17 @@ def scenario_load_bytes_per_s(scenario: Scenario) -> tuple[float, float]:
     from packets import SPECS, Apid
 
     period_s = scenario.run.control_period_us / 1e6
-    h2f = sum(rate * SPECS[apid].frame_len for apid, rate in scenario.sensors.frame_rates_hz())
+    sensors = scenario.sensors
+    rates = (
+        (Apid.IMU, sensors.imu),
+        (Apid.LRF, sensors.lrf),
+        (Apid.ATTITUDE, sensors.attitude),
+        (Apid.VELOCIMETER, sensors.velocimeter),
+        (Apid.DISCRETES, sensors.discretes),
+    )
+    h2f = sum(
+        1e6 / s.period_us * SPECS[apid].frame_len for apid, s in rates if s.enabled
+    )
     h2f += SPECS[Apid.SYNC].frame_len / period_s
     f2h = (SPECS[Apid.FSW_STATUS].frame_len + SPECS[Apid.ENGINE_CMD].frame_len) / period_s
     return h2f, f2h
