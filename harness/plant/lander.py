@@ -72,6 +72,13 @@ class Lander:
         self.step_us = step_us
         self.dt_s = step_us * 1e-6
         self.k = 0
+        tau = engine.engine_lag_s
+        #: exp(-dt/(2 tau)), exp(-dt/tau): a pure lag's decay to the RK4 nodes (no slew limit)
+        self._lag_decay: tuple[float, float] | None = (
+            (math.exp(-0.5 * self.dt_s / tau), math.exp(-self.dt_s / tau))
+            if tau > 0.0 and engine.thrust_slew_n_per_s == 0.0
+            else None
+        )
         self._flow_kg_per_ns = 1.0 / (engine.isp_s * G0_MPS2)  # m' = -T * this
         z0 = self.terrain.height(initial.x_m) + initial.alt_m
         m0 = dry_mass_kg + propellant_kg
@@ -191,11 +198,15 @@ class Lander:
 
         # the common step: thrust and tilt sampled at the three RK4 nodes 0, dt/2, dt
         eng = self.engine
-        prof = ThrustProfile(self._thrust, target, eng.engine_lag_s, eng.thrust_slew_n_per_s)
-        if prof.gap0 == 0.0:
+        t0 = self._thrust
+        lag = self._lag_decay
+        if t0 == target:
             t_a = t_m = t_b = target
+        elif lag is not None:  # pure lag: T = T_c + (T_0 - T_c) exp(-t/tau), no object needed
+            t_a, t_m, t_b = t0, target + (t0 - target) * lag[0], target + (t0 - target) * lag[1]
         else:
-            t_a, t_m, t_b = prof.at(0.0), prof.at(0.5 * dt), prof.at(dt)
+            p = ThrustProfile(t0, target, eng.engine_lag_s, eng.thrust_slew_n_per_s)
+            t_a, t_m, t_b = p.at(0.0), p.at(0.5 * dt), p.at(dt)
         if alpha == 0.0 and w0 == 0.0:
             if th0 != self._trig_at:
                 self._trig_at, self._sin, self._cos = th0, math.sin(th0), math.cos(th0)
@@ -211,6 +222,16 @@ class Lander:
             self._trig_at, self._sin, self._cos = th1, sb, cb
         y1 = self._rk4(y0, dt, t_a, t_m, t_b, sa, ca, sm, cm, sb, cb)
 
+        dry = self.dry_mass_kg
+        terrain = self.terrain
+        h1 = terrain.height(y1[0])
+        if y1[1] - h1 > 0.0 and (y1[4] >= dry or out_of_propellant):
+            self._y = y1  # no event inside the step: the common case
+            self._h = h1
+            self._settle(th1, w0 + alpha * dt)
+            self._thrust = target if abs(t_b - target) < _THRUST_SNAP_N else t_b
+            return
+        prof = ThrustProfile(t0, target, eng.engine_lag_s, eng.thrust_slew_n_per_s)
         if y1[4] < self.dry_mass_kg and not out_of_propellant:
             # propellant runs out inside this step: find when, then coast the rest
             def propellant_left(t: float) -> float:
@@ -234,17 +255,17 @@ class Lander:
             self._rest(dt - t_td)
             return
 
+        # propellant ran out inside the step (and no touchdown): coast to its end
         self._y = y1
         self._h = h1
-        rate = w0 + alpha * dt
-        if abs(rate) < _TILT_SNAP and abs(self._tilt_cmd - th1) < _TILT_SNAP:
-            th1, rate = self._tilt_cmd, 0.0  # settled (the tracker's tail is asymptotic)
-        self._tilt = th1
+        self._settle(th1, w0 + alpha * dt)
+        self._thrust = 0.0
+
+    def _settle(self, tilt: float, rate: float) -> None:
+        if abs(rate) < _TILT_SNAP and abs(self._tilt_cmd - tilt) < _TILT_SNAP:
+            tilt, rate = self._tilt_cmd, 0.0  # settled (the tracker's tail is asymptotic)
+        self._tilt = tilt
         self._rate = rate
-        thrust = t_b if prof.t_cut > dt else 0.0
-        if abs(thrust - target) < _THRUST_SNAP_N:
-            thrust = target
-        self._thrust = thrust
 
     def _through(
         self, y0: _State, t: float, prof: ThrustProfile, th0: float, w0: float, alpha: float
