@@ -70,10 +70,12 @@ def plot_descent(
         a.grid(alpha=0.3)
         for i, (t0, t1, label) in enumerate(fault_windows):
             a.axvspan(t0, t1, color="C3", alpha=0.12, label=label if (a is axes[0] and i < 4) else None)
-        for tm, label in milestones:
+        for i, (tm, label) in enumerate(milestones):
             a.axvline(tm, color="0.4", lw=0.8, ls="--")
             if a is axes[0]:
-                a.annotate(label, (tm, a.get_ylim()[1]), rotation=90, va="top", ha="right", fontsize=7)
+                lo, hi = a.get_ylim()
+                y = hi - (0.04 + 0.3 * (i % 2)) * (hi - lo)  # stagger neighbouring labels
+                a.annotate(label, (tm, y), rotation=90, va="top", ha="right", fontsize=7)
     if fault_windows:
         axes[0].legend(loc="upper right", fontsize=8)
     fig.suptitle(title, fontsize=11)
@@ -86,7 +88,7 @@ def fault_windows_of(summary: Sequence[dict[str, Any]]) -> list[tuple[float, flo
     """Shade where each fault actually did something (first to last applied)."""
     out = []
     for f in summary:
-        t0, t1 = f.get("first_applied_s"), f.get("last_applied_s")
+        t0, t1 = f.get("first_t_s"), f.get("last_t_s")
         if t0 is None or t1 is None:
             continue
         out.append((float(t0), float(max(t1, t0 + 0.5)), f"{f.get('kind')} ({f.get('sensor')})"))
