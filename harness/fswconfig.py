@@ -138,5 +138,7 @@ def fsw_toml(
 
 
 def write_fsw_toml(path: Path, text: str) -> Path:
-    path.write_text("# written by lunar-hil from the scenario: the FSW's build-time constants\n" + text)
+    path.write_text(
+        "# written by lunar-hil from the scenario: the FSW's build-time constants\n" + text
+    )
     return path

@@ -115,7 +115,6 @@ def launch(
     """Start or connect to the FSW of the given kind; the caller must ``close`` it."""
     if kind is FswKind.MEMORY:
         from fsw_stub.core import FlightSoftware, load_config  # the only import of fsw_stub
-
         from harness.inprocess import InProcessFswLink
 
         fsw = FlightSoftware(load_config(fsw_config))

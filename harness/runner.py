@@ -95,7 +95,9 @@ def run(req: RunRequest) -> RunResult:
     sim = Simulator(scenario, seed)
     init = state_init(sim.truth, fsw)
     if line is not None:
-        line.check_capacity(*scenario_load_bytes_per_s(scenario), where=f"{scenario.path}: link.baud")
+        line.check_capacity(
+            *scenario_load_bytes_per_s(scenario), where=f"{scenario.path}: link.baud"
+        )
     endpoint = launch(
         kind,
         run_dir=run_dir,
@@ -178,9 +180,7 @@ def scenario_load_bytes_per_s(scenario: Scenario) -> tuple[float, float]:
         (Apid.VELOCIMETER, sensors.velocimeter),
         (Apid.DISCRETES, sensors.discretes),
     )
-    h2f = sum(
-        1e6 / s.period_us * SPECS[apid].frame_len for apid, s in rates if s.enabled
-    )
+    h2f = sum(1e6 / s.period_us * SPECS[apid].frame_len for apid, s in rates if s.enabled)
     h2f += SPECS[Apid.SYNC].frame_len / period_s
     f2h = (SPECS[Apid.FSW_STATUS].frame_len + SPECS[Apid.ENGINE_CMD].frame_len) / period_s
     return h2f, f2h
@@ -220,24 +220,34 @@ def summary_lines(r: RunResult) -> list[str]:
     td = res["touchdown"]
     if td:
         lines.append(
-            f"touchdown: t={td['t_s']:.1f} s  v_z={td['vz_mps']:.2f} m/s  v_x={td['vx_mps']:.2f} m/s"
-            f"  tilt={td['tilt_deg']:.1f}°  propellant={td['propellant_kg']:.1f} kg"
+            f"touchdown: t={td['t_s']:.1f} s  v_z={td['vz_mps']:.2f} m/s"
+            f"  v_x={td['vx_mps']:.2f} m/s  tilt={td['tilt_deg']:.1f}°"
+            f"  propellant={td['propellant_kg']:.1f} kg"
         )
     m = res["metrics"]
     fv = m.get("lrf_first_valid")
     lines.append(
-        f"LRF first valid at {fv['alt_true_m']:.0f} m, {abs(fv['vz_true_mps']):.0f} m/s (t={fv['t_s']:.1f} s)"
+        f"LRF first valid at {fv['alt_true_m']:.0f} m, {abs(fv['vz_true_mps']):.0f} m/s"
+        f" (t={fv['t_s']:.1f} s)"
         if fv
         else "LRF never valid"
     )
     if m.get("lrf_latched_failed"):
         lt = m["lrf_latched_failed"]
-        lines.append(f"LRF declared failed by the FSW at {lt['alt_true_m']:.0f} m (t={lt['t_s']:.1f} s)")
+        lines.append(
+            f"LRF declared failed by the FSW at {lt['alt_true_m']:.0f} m (t={lt['t_s']:.1f} s)"
+        )
     if m.get("propellant_out"):
         po = m["propellant_out"]
-        lines.append(f"propellant exhausted at t={po['t_s']:.1f} s, {po.get('alt_true_m', float('nan')):.0f} m up")
+        lines.append(
+            f"propellant exhausted at t={po['t_s']:.1f} s,"
+            f" {po.get('alt_true_m', float('nan')):.0f} m up"
+        )
     lines.append(
-        f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall: {res['realtime_factor']:.0f}x real time"
+        f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
+        f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
     )
-    lines.append(f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}, descent.png)")
+    lines.append(
+        f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}, descent.png)"
+    )
     return lines

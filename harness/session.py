@@ -99,7 +99,7 @@ class SessionOutcome:
         return self.sim_time_s / self.wall_time_s if self.wall_time_s > 0 else math.inf
 
 
-class _RunEnded(Exception):
+class _RunEndedError(Exception):
     def __init__(self, verdict: Verdict, reason: str) -> None:
         super().__init__(reason)
         self.verdict = verdict
@@ -162,12 +162,12 @@ class Session:
         code = self._wait_exit(0.5)
         if code is not None:
             tail = self.endpoint.stderr_tail()
-            raise _RunEnded(
+            raise _RunEndedError(
                 Verdict.FSW_CRASH,
                 f"FSW exited with code {code} at t={self.t_us / 1e6:.2f} s"
                 + (f"; its stderr ends:\n{tail}" if tail else ""),
             )
-        raise _RunEnded(Verdict.LINK_LOST, f"link lost at t={self.t_us / 1e6:.2f} s: {why}")
+        raise _RunEndedError(Verdict.LINK_LOST, f"link lost at t={self.t_us / 1e6:.2f} s: {why}")
 
     def _wait_exit(self, within_s: float) -> int | None:
         proc = self.endpoint.process
@@ -231,7 +231,7 @@ class Session:
         while True:
             now = time.monotonic()
             if now >= deadline:
-                raise _RunEnded(
+                raise _RunEndedError(
                     Verdict.FSW_TIMEOUT,
                     f"no PONG within {self.s.boot_timeout_s:g} s of PINGs ({nonce} sent)",
                 )
@@ -277,7 +277,7 @@ class Session:
                 self._counters.engine_cmd_rejected += 1
                 return None
             if time.monotonic() > deadline:
-                raise _RunEnded(
+                raise _RunEndedError(
                     Verdict.FSW_TIMEOUT,
                     f"no ENGINE_CMD({k}) within the {self.s.watchdog_s:g} s watchdog"
                     f" at t={t_s:.2f} s",
@@ -345,12 +345,17 @@ class Session:
                     self._last_status = self._status_k
                 rows.append(
                     TickRow(
-                        t_k, self.sim.truth, bool(cmd.engine_on), cmd.throttle,
-                        cmd.pitch_cmd_rad, self._status_k, lrf,
+                        t_k,
+                        self.sim.truth,
+                        bool(cmd.engine_on),
+                        cmd.throttle,
+                        cmd.pitch_cmd_rad,
+                        self._status_k,
+                        lrf,
                     )
                 )
                 k += 1
-        except _RunEnded as end:
+        except _RunEndedError as end:
             verdict, reason = end.verdict, end.reason
         wall = time.monotonic() - wall0
         td = self.sim.touchdown

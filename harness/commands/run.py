@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from harness.launcher import FswKind
 from harness import runner
+from harness.launcher import FswKind
 from harness.verdict import Verdict
 
 
@@ -26,7 +26,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--command", help="for --fsw process: a command line with {port}")
     p.add_argument("--out", type=Path, help="run directory (default under runs/)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--expect", choices=[v.value for v in Verdict], help="exit 1 unless this verdict")
+    p.add_argument(
+        "--expect", choices=[v.value for v in Verdict], help="exit 1 unless this verdict"
+    )
     p.add_argument("--no-plot", action="store_true", help="skip descent.png")
 
 
@@ -50,4 +52,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"expected {args.expect}, got {result.result['verdict']}", file=sys.stderr)
         return 1
     return 0
-

@@ -108,8 +108,8 @@ class ConfigTable:
         name: str,
         default: Any = None,
         *,
-        min: float | None = None,  # noqa: A002
-        max: float | None = None,  # noqa: A002
+        min: float | None = None,
+        max: float | None = None,
         min_exclusive: bool = False,
     ) -> float:
         v = self._get(name, _REQUIRED if default is None else default)
@@ -123,7 +123,12 @@ class ConfigTable:
         return float(v)
 
     def integer(
-        self, name: str, default: int | None = None, *, min: int | None = None, max: int | None = None  # noqa: A002
+        self,
+        name: str,
+        default: int | None = None,
+        *,
+        min: int | None = None,
+        max: int | None = None,
     ) -> int:
         v = self._get(name, _REQUIRED if default is None else default)
         if isinstance(v, bool) or not isinstance(v, int):
@@ -138,7 +143,9 @@ class ConfigTable:
             raise self.error(name, "true or false", v)
         return v
 
-    def string(self, name: str, default: str | None = None, *, choices: tuple[str, ...] = ()) -> str:
+    def string(
+        self, name: str, default: str | None = None, *, choices: tuple[str, ...] = ()
+    ) -> str:
         v = self._get(name, _REQUIRED if default is None else default)
         if not isinstance(v, str):
             raise self.error(name, "a string", v)

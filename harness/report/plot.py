@@ -12,10 +12,10 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from harness.session import TickRow  # noqa: E402
-from packets import LrfStatus  # noqa: E402
+from harness.session import TickRow
+from packets import LrfStatus
 
 
 def plot_descent(
@@ -69,7 +69,9 @@ def plot_descent(
     for a in axes:
         a.grid(alpha=0.3)
         for i, (t0, t1, label) in enumerate(fault_windows):
-            a.axvspan(t0, t1, color="C3", alpha=0.12, label=label if (a is axes[0] and i < 4) else None)
+            a.axvspan(
+                t0, t1, color="C3", alpha=0.12, label=label if (a is axes[0] and i < 4) else None
+            )
         for i, (tm, label) in enumerate(milestones):
             a.axvline(tm, color="0.4", lw=0.8, ls="--")
             if a is axes[0]:

@@ -14,7 +14,12 @@ def test_fsw_toml_round_trips_through_tomllib_with_the_issue_keys() -> None:
     text = fsw_toml(
         profile="naive",
         period_us=50_000,
-        vehicle={"dry_mass_kg": 340.0, "max_thrust_n": 4000.0, "min_throttle": 0.15, "isp_s": 310.0},
+        vehicle={
+            "dry_mass_kg": 340.0,
+            "max_thrust_n": 4000.0,
+            "min_throttle": 0.15,
+            "isp_s": 310.0,
+        },
         mount_tilt_rad=0.1,
         extra={"nav": {"gate_chi2": 6.63}, "lrf": {"latch_after": 5}},
     )
@@ -37,7 +42,9 @@ def test_state_init_carries_the_prior_navigation_error() -> None:
     truth = Truth(0, 5.0, 3000.0, 2990.0, 1.0, -60.0, 0.0, 0.0, 700.0, 0.0, 0.0, False,
                   0.0, 0.0, False)  # fmt: skip
     s = fsw_settings(
-        ConfigTable({"alt_error_m": 1100.0, "vz_error_mps": 5.0, "sigma_alt_m": 200.0}, "m2.toml", "fsw")
+        ConfigTable(
+            {"alt_error_m": 1100.0, "vz_error_mps": 5.0, "sigma_alt_m": 200.0}, "m2.toml", "fsw"
+        )
     )
     init = state_init(truth, s)
     assert init.alt_m == 2990.0 + 1100.0
@@ -47,7 +54,10 @@ def test_state_init_carries_the_prior_navigation_error() -> None:
 
 
 def test_bad_fsw_section_names_file_and_key() -> None:
-    with pytest.raises(ConfigError, match=r"m2\.toml: fsw\.profile: expected one of 'naive', 'robust', found 'smart'"):
+    with pytest.raises(
+        ConfigError,
+        match=r"m2\.toml: fsw\.profile: expected one of 'naive', 'robust', found 'smart'",
+    ):
         fsw_settings(ConfigTable({"profile": "smart"}, "m2.toml", "fsw"))
     with pytest.raises(ConfigError, match=r"fsw\.alt_eror_m"):
         fsw_settings(ConfigTable({"alt_eror_m": 3.0}, "m2.toml", "fsw"))

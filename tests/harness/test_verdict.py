@@ -30,10 +30,10 @@ def test_thresholds(touchdown: Touchdown, verdict: Verdict) -> None:
     assert judge(touchdown) is verdict
 
 
-@given(
-    st.floats(-50, 50), st.floats(-5, 5), st.floats(-30, 30), st.floats(-20, 20)
-)
-def test_verdict_is_monotone_in_vertical_speed(vz: float, vx: float, tilt: float, rate: float) -> None:
+@given(st.floats(-50, 50), st.floats(-5, 5), st.floats(-30, 30), st.floats(-20, 20))
+def test_verdict_is_monotone_in_vertical_speed(
+    vz: float, vx: float, tilt: float, rate: float
+) -> None:
     order = [Verdict.SOFT, Verdict.MARGINAL, Verdict.CRASH]
     a = judge(td(vz, vx, tilt, rate))
     b = judge(td(vz * 1.5 - 0.1 if vz < 0 else vz * 1.5 + 0.1, vx, tilt, rate))
