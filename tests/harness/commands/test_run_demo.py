@@ -1,0 +1,98 @@
+"""`lunar-hil run` and `lunar-hil demo` as a user calls them: summaries, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+CONFIGS = Path(__file__).resolve().parents[3] / "hil_configs"
+
+
+def test_run_prints_the_story_and_expect_sets_the_exit_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["run", str(CONFIGS / "hakuto_r_m2.toml"), "--fsw", "memory", "--no-plot"]
+    assert main([*args, "--profile", "naive", "--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert "verdict: CRASH" in out
+    assert "LRF first valid at 8" in out and "m/s" in out
+    assert "artifacts: " in out
+    assert main([*args, "--out", str(tmp_path / "b"), "--expect", "crash"]) == 0  # [fsw] profile
+    assert (
+        main([*args, "--profile", "robust", "--out", str(tmp_path / "c"), "--expect", "crash"]) == 1
+    )
+    assert "expected crash, got soft" in capsys.readouterr().err
+    assert json.loads((tmp_path / "c" / "result.json").read_text())["verdict"] == "soft"
+
+
+def test_set_overrides_reach_the_run(tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "run",
+                str(CONFIGS / "nominal.toml"),
+                "--fsw",
+                "memory",
+                "--no-plot",
+                "--out",
+                str(tmp_path),
+                "--set",
+                "initial.alt_m=500",
+                "--set",
+                "fsw.alt_error_m=3",
+            ]
+        )  # fmt: skip
+        == 0
+    )
+    rows = (tmp_path / "telemetry.csv").read_text().splitlines()
+    assert rows[1].split(",")[3] == "500.0"  # alt_m at t = 0
+    assert json.loads((tmp_path / "result.json").read_text())["overrides"] == [
+        "initial.alt_m=500", "fsw.alt_error_m=3"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--set", "vehicle.max_thrust_n=-5"], "vehicle.max_thrust_n: expected a number > 0"),
+        (["--set", "fsw.profile=clever"], "fsw.profile: expected one of 'naive', 'robust'"),
+        (["--set", "vehicle.max_thrust=1"], "vehicle.max_thrust"),
+    ],
+)
+def test_bad_config_exits_2_naming_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    code = main(
+        ["run", str(CONFIGS / "nominal.toml"), "--fsw", "memory", "--out", str(tmp_path), *extra]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "nominal.toml" in err or "--set" in err
+
+
+def test_missing_config_and_unopenable_port_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(tmp_path / "nope.toml"), "--fsw", "memory"]) == 2
+    assert "nope.toml" in capsys.readouterr().err
+    code = main(
+        ["run", str(CONFIGS / "nominal.toml"), "--fsw", "device", "--port", "/dev/does-not-exist",
+         "--out", str(tmp_path / "d")]
+    )  # fmt: skip
+    assert code == 2
+    assert "/dev/does-not-exist" in capsys.readouterr().err
+
+
+def test_demo_tells_the_m2_story_side_by_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--fsw", "memory", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "naive: CRASH   robust: SOFT" in out
+    assert (tmp_path / "naive" / "descent.png").exists()
+    assert (tmp_path / "robust" / "descent.png").exists()
