@@ -30,24 +30,9 @@ def test_run_prints_the_story_and_expect_sets_the_exit_code(
 
 
 def test_set_overrides_reach_the_run(tmp_path: Path) -> None:
-    assert (
-        main(
-            [
-                "run",
-                str(CONFIGS / "nominal.toml"),
-                "--fsw",
-                "memory",
-                "--no-plot",
-                "--out",
-                str(tmp_path),
-                "--set",
-                "initial.alt_m=500",
-                "--set",
-                "fsw.alt_error_m=3",
-            ]
-        )  # fmt: skip
-        == 0
-    )
+    sets = ["--set", "initial.alt_m=500", "--set", "fsw.alt_error_m=3"]
+    args = ["run", str(CONFIGS / "nominal.toml"), "--fsw", "memory", "--no-plot"]
+    assert main([*args, "--out", str(tmp_path), *sets]) == 0
     rows = (tmp_path / "telemetry.csv").read_text().splitlines()
     assert rows[1].split(",")[3] == "500.0"  # alt_m at t = 0
     assert json.loads((tmp_path / "result.json").read_text())["overrides"] == [
