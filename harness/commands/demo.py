@@ -13,6 +13,7 @@ from pathlib import Path
 
 from harness import runner
 from harness.launcher import FswKind
+from harness.report.plot import plot_comparison
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "hil_configs" / "hakuto_r_m2.toml"
 
@@ -47,6 +48,15 @@ def run(args: argparse.Namespace) -> int:
             print("  " + line)
         print()
     n, rb = results["naive"].result["verdict"], results["robust"].result["verdict"]
+    naive_fv = results["naive"].result["metrics"]["lrf_first_valid"]
+    comparison = root / "comparison.png"
+    plot_comparison(
+        comparison,
+        [(p, r.outcome.rows, r.result["verdict"]) for p, r in results.items()],
+        title=f"{args.config.stem}: the same descent, two flight softwares",
+        milestones=[(naive_fv["t_s"], "naive: LRF first valid")] if naive_fv else [],
+    )
     print(f"naive: {n.upper()}   robust: {rb.upper()}")
-    print(f"plots: {root / 'naive' / 'descent.png'}  {root / 'robust' / 'descent.png'}")
+    print(f"side by side: {comparison}")
+    print(f"each run:     {root / 'naive' / 'descent.png'}  {root / 'robust' / 'descent.png'}")
     return 0

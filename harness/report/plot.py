@@ -95,3 +95,43 @@ def fault_windows_of(summary: Sequence[dict[str, Any]]) -> list[tuple[float, flo
             continue
         out.append((float(t0), float(max(t1, t0 + 0.5)), f"{f.get('kind')} ({f.get('sensor')})"))
     return out
+
+
+def plot_comparison(
+    path: Path,
+    runs: Sequence[tuple[str, Sequence[TickRow], str]],
+    *,
+    title: str,
+    milestones: Sequence[tuple[float, str]] = (),
+) -> None:
+    """Several runs of one scenario on shared axes: true vs estimated altitude, v_z."""
+    fig, (ax_h, ax_v) = plt.subplots(2, 1, figsize=(10, 7.5), sharex=True)
+    for i, (label, rows, verdict) in enumerate(runs):
+        if not rows:
+            continue
+        c = f"C{i}"
+        t = [r.t_us / 1e6 for r in rows]
+        ax_h.plot(t, [r.truth.alt_m for r in rows], c, lw=1.8, label=f"{label}: true ({verdict})")
+        est = [(r.t_us / 1e6, r.status.est_alt_m) for r in rows if r.status is not None]
+        if est:
+            ax_h.plot(*zip(*est, strict=True), c, ls="--", lw=1.1, label=f"{label}: FSW estimate")
+        ax_v.plot(t, [r.truth.vz_mps for r in rows], c, lw=1.8, label=f"{label} ({verdict})")
+        ax_h.plot(t[-1], rows[-1].truth.alt_m, c, marker="X", ms=10)
+    ax_h.set_ylabel("altitude above terrain [m]")
+    ax_v.set_ylabel("true vertical speed [m/s]")
+    ax_v.axhline(-2.0, color="C3", lw=0.8, ls=":", label="soft limit -2 m/s")
+    ax_v.set_xlabel("sim time [s]")
+    for a in (ax_h, ax_v):
+        a.grid(alpha=0.3)
+        for tm, _ in milestones:
+            a.axvline(tm, color="0.4", lw=0.8, ls="--")
+        a.legend(fontsize=8, loc="upper right" if a is ax_h else "lower right")
+    for tm, label in milestones:
+        lo, hi = ax_h.get_ylim()
+        ax_h.annotate(
+            label, (tm, hi - 0.04 * (hi - lo)), rotation=90, va="top", ha="right", fontsize=7
+        )
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -81,3 +81,4 @@ def test_demo_tells_the_m2_story_side_by_side(
     assert "naive: CRASH   robust: SOFT" in out
     assert (tmp_path / "naive" / "descent.png").exists()
     assert (tmp_path / "robust" / "descent.png").exists()
+    assert (tmp_path / "comparison.png").read_bytes()[:4] == b"\x89PNG"
