@@ -357,6 +357,9 @@ class Session:
                 k += 1
         except _RunEndedError as end:
             verdict, reason = end.verdict, end.reason
+        except KeyboardInterrupt:
+            verdict = Verdict.ABORTED
+            reason = f"interrupted by the operator at t={self.t_us / 1e6:.2f} s"
         wall = time.monotonic() - wall0
         td = self.sim.touchdown
         sim_time_s = td.t_s if td is not None else self.t_us / 1e6

@@ -16,6 +16,8 @@ class Verdict(StrEnum):
     FSW_TIMEOUT = "fsw_timeout"
     FSW_CRASH = "fsw_crash"
     LINK_LOST = "link_lost"
+    #: the operator interrupted the run (Ctrl-C); the artifacts hold what it had
+    ABORTED = "aborted"
 
 
 class Cause(StrEnum):

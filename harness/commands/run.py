@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     )
     for line in runner.summary_lines(result):
         print(line)
+    if result.result["verdict"] == Verdict.ABORTED:
+        return 130
     if args.expect and result.result["verdict"] != args.expect:
         print(f"expected {args.expect}, got {result.result['verdict']}", file=sys.stderr)
         return 1

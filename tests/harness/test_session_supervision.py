@@ -158,3 +158,34 @@ def test_nan_throttles_are_rejected_counted_and_the_last_command_held(tmp_path: 
     assert outcome.link["received"]["rejected"] == ticks
     assert all(c == (False, 0.0, 0.0) for c in sim.commands)  # never a NaN in the plant
     assert "engine_cmd_rejected" in outcome.causes
+
+
+class InterruptingSim(FreeFallSim):
+    """Raises KeyboardInterrupt (as Ctrl-C would) once sim time passes 1 s."""
+
+    def advance_to(self, t_us: int) -> list[Emission]:
+        if t_us > 1_000_000:
+            raise KeyboardInterrupt
+        return super().advance_to(t_us)
+
+
+def test_ctrl_c_ends_the_run_as_aborted_with_what_it_had(tmp_path: Path) -> None:
+    endpoint = launch(
+        FswKind.PROCESS,
+        run_dir=tmp_path,
+        fsw_config=tmp_path / "FSW.toml",
+        command=f"{sys.executable} {FAKE} good {{port}}",
+    )
+    s = Session(
+        InterruptingSim(),
+        endpoint,
+        StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
+        SessionSettings(boot_timeout_s=5.0),
+    )
+    try:
+        outcome = s.run()
+    finally:
+        endpoint.close()
+    assert outcome.verdict is Verdict.ABORTED
+    assert "interrupted" in outcome.end_reason
+    assert len(outcome.rows) == 21  # ticks 0..20 (t <= 1 s) were flown and are kept
