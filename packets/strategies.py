@@ -27,6 +27,7 @@ from packets.codec import MAX_CUC, Frame, Framer, codec_for, decode, encode
 from packets.icd import (
     ASM,
     ASM_LEN,
+    MAX_PACKET_LEN,
     PEC_LEN,
     PRIMARY_HEADER_LEN,
     SEQ_MODULO,
@@ -403,7 +404,9 @@ class DamagedStream(NamedTuple):
     """A stream in which some frames were damaged and noise was put between frames.
 
     ``intact`` are the frames that went through unharmed, in order: a receiver must
-    recover every one of them and accept nothing else. ``sent`` is every frame before
+    recover every one of them and accept nothing that was not sent. (An unharmed frame
+    that a good-PEC candidate starting in damaged bytes runs into is not counted: see
+    ``_recoverable``.) ``sent`` is every frame before
     damage; ``damage`` names what was done, in stream order.
     """
 
@@ -439,21 +442,64 @@ def damaged_streams(
     sent = _send([(templates[k], dt) for k, dt in picks])
     framer_out = [encode(f.packet, f.seq, f.cuc) for f in sent.frames]
     chunks: list[bytes] = []
-    intact: list[Frame] = []
+    owners: list[Frame | None] = []  # the intact frame a chunk carries, or None (damage)
     names: list[str] = []
     for frame, raw in zip(sent.frames, framer_out, strict=True):
         gap = draw(st.integers(0, 19))
         if gap == 0:
             chunks.append(draw(garbage()))
+            owners.append(None)
             names.append("garbage")
         elif gap == 1:
             chunks.append(false_sync())
+            owners.append(None)
             names.append("false_sync")
         if draw(st.integers(0, 4)) == 0:
             hurt = draw(damage(raw, damage_kinds))
             chunks.append(hurt.data)
+            owners.append(None)
             names.append(hurt.name)
         else:
             chunks.append(raw)
-            intact.append(frame)
-    return DamagedStream(b"".join(chunks), intact, sent.frames, names)
+            owners.append(frame)
+    data = b"".join(chunks)
+    return DamagedStream(data, _recoverable(data, chunks, owners), sent.frames, names)
+
+
+def _recoverable(
+    data: bytes, chunks: Sequence[bytes], owners: Sequence[Frame | None]
+) -> list[Frame]:
+    """The undamaged frames that a receiver can be held to recover.
+
+    A candidate that starts in damaged bytes and whose PEC checks over bytes that run
+    into the following frame must be accepted first (ICD §2) and hides that frame: a
+    frame cut one byte short whose lost PEC byte equals the next ASM's 0x1A is such a
+    case (1 in 256), a CRC-16 collision another (1 in 65536). The bytes are then truly
+    ambiguous, so those frames are not counted as intact.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for chunk in chunks:
+        spans.append((pos, pos + len(chunk)))
+        pos += len(chunk)
+    hidden_until = 0
+    intact: list[Frame] = []
+    for (start, end), owner in zip(spans, owners, strict=True):
+        if owner is not None:
+            if start >= hidden_until:
+                intact.append(owner)
+            continue
+        q = data.find(ASM, start)
+        while 0 <= q < end:
+            if q + ASM_LEN + PRIMARY_HEADER_LEN <= len(data):
+                (length,) = struct.unpack_from(">H", data, _LENGTH_OFFSET + q)
+                total = ASM_LEN + PRIMARY_HEADER_LEN + length + 1
+                if (
+                    total - ASM_LEN <= MAX_PACKET_LEN
+                    and q + total > end
+                    and q + total <= len(data)
+                    and crc16(data[q + ASM_LEN : q + total]) == 0
+                ):
+                    hidden_until = max(hidden_until, q + total)
+            q = data.find(ASM, q + 1)
+    return intact

@@ -19,6 +19,7 @@ from packets import (
     Framer,
     Lrf,
     Sync,
+    decode,
     encode,
     idle_frame,
 )
@@ -26,6 +27,7 @@ from packets.icd import ASM, MAX_FRAME_LEN, SPECS, crc16
 from packets.strategies import (
     DamagedStream,
     Stream,
+    _recoverable,
     bad_crc,
     chunkings,
     damaged_streams,
@@ -283,3 +285,18 @@ def test_summary_names_the_packets() -> None:
         "unknown_apid": 0,
         "seq_gaps": 0,
     }
+
+
+def test_a_frame_cut_one_byte_short_can_hide_the_next_one() -> None:
+    # Found by the long fuzz: a frame truncated by one byte whose lost PEC byte equals
+    # the next ASM's 0x1A checks again with that byte, so ICD §2 makes the receiver accept
+    # it and the next frame loses its first byte. The bytes are truly ambiguous; the
+    # damaged-stream strategy must not count the hidden frame as intact.
+    f = Framer()
+    first = next(raw for k in range(5000) if (raw := f.encode(Sync(k, 50_000), k))[-1] == ASM[0])
+    second = f.encode(Lrf(2.0, 1, 0, 0), 0)
+    data = first[:-1] + second
+    got, _ = deframe([data])
+    assert [g.packet for g in got] == [decode(first).packet]
+    hidden = _recoverable(data, [first[:-1], second], [None, decode(second)])
+    assert hidden == []
