@@ -25,6 +25,8 @@ from harness.plant.gravity import G0_MPS2, FlatGravity, Gravity
 from harness.plant.state import Touchdown, Truth
 from harness.plant.terrain import Terrain
 
+_new_truth = tuple.__new__
+
 DEFAULT_STEP_US = 10_000
 #: bisection of an event inside a step stops at this sub-step resolution
 _EVENT_TOL_S = 1e-10
@@ -88,6 +90,9 @@ class Lander:
         self._rate = 0.0
         self._trig_at, self._sin, self._cos = math.nan, 0.0, 1.0  # sin/cos cache of a tilt
         self._g = self.gravity.accel(0.0, 0.0)  # the field, when it is uniform
+        self._uniform = bool(self.gravity.uniform)
+        #: the grid of a ``Terrain`` (x0, 1/dx, heights, n), so the fast step can inline h(x)
+        self._grid = self.terrain.grid() if type(self.terrain) is Terrain else None
         self._h = self.terrain.height(initial.x_m)  # terrain height under the vehicle
         self._thrust = min(max(initial.thrust_n, 0.0), engine.max_thrust_n)
         self._engine_on = self._thrust > 0.0
@@ -127,15 +132,124 @@ class Lander:
         return self._y[4] - self.dry_mass_kg
 
     def step(self) -> Truth:
-        """Integrate one plant step; returns (and keeps) the truth at its end."""
+        """Integrate one plant step; returns (and keeps) the truth at its end.
+
+        The common step is inlined here (this runs ~10^4 times a descent): attitude held
+        at its command, uniform gravity, a pure-lag engine still converging on its command
+        and no event inside the step -- ``_fly``'s lag branch with alpha = w0 = 0. It does
+        exactly the arithmetic of ``_fly`` + ``_rk4`` (thrust at the nodes t_a, t_m, t_b,
+        one sin/cos), in the same order, so the result is bit-identical; any other step,
+        or one with an event, goes through ``_cruise`` / ``_fly`` as before.
+        """
         dt = self.dt_s
         if self.touchdown is not None:
             self._rest(dt)
-        elif not self._cruise(dt):
+        elif not self._fast(dt) and not self._cruise(dt):
             self._fly(dt)
-        self.k += 1
-        self.truth = self._make_truth()
-        return self.truth
+        k = self.k + 1
+        self.k = k
+        x, z, vx, vz, m, s = self._y
+        # Truth's fields in order, without NamedTuple.__new__'s extra frame
+        truth = self.truth = _new_truth(
+            Truth,
+            (
+                k * self.step_us,
+                x,
+                z,
+                z - self._h,
+                vx,
+                vz,
+                self._tilt,
+                self._rate,
+                m,
+                self._thrust,
+                self._throttle,
+                self._engine_on,
+                s,
+                self._sf_z,
+                self.touchdown is not None,
+            ),
+        )
+        return truth
+
+    def _fast(self, dt: float) -> bool:
+        """The pure-lag step with attitude held: ``_fly`` with alpha = w0 = 0, inlined.
+
+        Applies when the engine is a pure lag (no slew limit) still converging on its
+        command, the tilt is at its command with zero rate, gravity is uniform, and no
+        event (propellant exhaustion, touchdown) falls inside the step. Same arithmetic
+        as ``_fly`` + ``_rk4`` (thrust nodes t_a, t_m, t_b; one sin/cos), same order, so
+        bit-identical. Returns False, having changed nothing, when it does not apply.
+        """
+        lag = self._lag_decay
+        th0 = self._tilt
+        if lag is None or self._rate != 0.0 or th0 != self._tilt_cmd or not self._uniform:
+            return False
+        out_of_propellant = self.propellant_out_us is not None
+        target = 0.0 if out_of_propellant else self._thrust_cmd
+        t_a = self._thrust
+        if t_a == target:
+            return False  # steady thrust: ``_cruise``'s kind of step
+        gap = t_a - target
+        t_m = target + gap * lag[0]
+        t_b = target + gap * lag[1]
+        if th0 != self._trig_at:
+            self._trig_at, self._sin, self._cos = th0, math.sin(th0), math.cos(th0)
+        sn = self._sin
+        cs = self._cos
+        # _rk4(y0, dt, t_a, t_m, t_b, sn, cs, sn, cs, sn, cs) with a uniform field
+        q = self._flow_kg_per_ns
+        x, z, vx, vz, m, s = self._y
+        gx, gz = self._g
+        h2 = 0.5 * dt
+        a1 = t_a / m
+        k1vx, k1vz, k1m = a1 * sn + gx, a1 * cs + gz, -t_a * q
+        m2 = m + h2 * k1m
+        vx2, vz2 = vx + h2 * k1vx, vz + h2 * k1vz
+        a2 = t_m / m2
+        k2vx, k2vz, k2m = a2 * sn + gx, a2 * cs + gz, -t_m * q
+        m3 = m + h2 * k2m
+        vx3, vz3 = vx + h2 * k2vx, vz + h2 * k2vz
+        a3 = t_m / m3
+        k3vx, k3vz = a3 * sn + gx, a3 * cs + gz
+        m4 = m - dt * t_m * q
+        vx4, vz4 = vx + dt * k3vx, vz + dt * k3vz
+        a4 = t_b / m4
+        h6 = dt / 6.0
+        x1 = x + h6 * (vx + 2.0 * vx2 + 2.0 * vx3 + vx4)
+        z1 = z + h6 * (vz + 2.0 * vz2 + 2.0 * vz3 + vz4)
+        m1 = m - h6 * q * (t_a + 4.0 * t_m + t_b)
+        grid = self._grid
+        if grid is None:
+            h1 = self.terrain.height(x1)
+        else:  # Terrain.height inlined (same arithmetic)
+            x0, inv_dx, hs, n = grid
+            u = (x1 - x0) * inv_dx
+            if u <= 0.0:
+                h1 = hs[0]
+            else:
+                i = int(u)
+                if i >= n - 1:
+                    h1 = hs[-1]
+                else:
+                    h1 = hs[i]
+                    h1 = h1 + (hs[i + 1] - h1) * (u - i)
+        if not (z1 - h1 > 0.0 and (m1 >= self.dry_mass_kg or out_of_propellant)):
+            return False  # an event inside the step: ``_fly`` bisects it
+        self._y = (
+            x1,
+            z1,
+            vx + h6 * (k1vx + 2.0 * k2vx + 2.0 * k3vx + (a4 * sn + gx)),
+            vz + h6 * (k1vz + 2.0 * k2vz + 2.0 * k3vz + (a4 * cs + gz)),
+            m1,
+            s + h6 * (a1 + 2.0 * a2 + 2.0 * a3 + a4),
+        )
+        self._h = h1
+        # _settle(th0, 0.0): settled, so the tilt takes the command's value (and sign)
+        self._tilt = self._tilt_cmd
+        self._rate = 0.0
+        self._thrust = target if abs(t_b - target) < _THRUST_SNAP_N else t_b
+        return True
 
     def _cruise(self, dt: float) -> bool:
         """The common step, fast: steady thrust, attitude held, uniform gravity, no event.

@@ -162,6 +162,10 @@ class Terrain:
     def flat(cls, datum_m: float = 0.0) -> Terrain:
         return cls(x_min_m=-1.0, x_max_m=1.0, grid_m=1.0, datum_m=datum_m)
 
+    def grid(self) -> tuple[float, float, list[float], int]:
+        """(x0, 1/dx, node heights, node count): what ``height`` interpolates on."""
+        return self.x0_m, self._inv_dx, self._h, self._n
+
     def height(self, x_m: float) -> float:
         """h(x): linear interpolation between grid nodes; the end heights beyond the grid."""
         u = (x_m - self.x0_m) * self._inv_dx

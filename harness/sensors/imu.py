@@ -18,7 +18,7 @@ from harness.sensors.config import G0_MPS2, ImuConfig
 from harness.sensors.noise import ErrorStream, rng_for
 from packets import Imu, ImuStatus
 
-_ZERO_ERRORS = [0.0] * 6
+_new_tuple = tuple.__new__
 _VALID = int(ImuStatus.VALID)
 _SATURATED = int(ImuStatus.SATURATED)
 
@@ -46,24 +46,37 @@ class InertialUnit:
             )
         self._accel_sat = config.accel_saturation_mps2
         self._gyro_sat = math.radians(config.gyro_saturation_dps)
-        self._last: tuple[int, float, float, float] | None = None
+        self._last: Truth | None = None
+        #: the current block of errors, one list per channel, and the next row in it
+        self._cols: list[list[float]] = [[]]
+        self._row = 0
 
     def sample(self, truth: Truth) -> Imu | None:
         last = self._last
-        t_us, dv_x, dv_z, tilt = truth.t_us, truth.sf_dv_body_x, truth.sf_dv_body_z, truth.tilt_rad
-        self._last = (t_us, dv_x, dv_z, tilt)
+        self._last = truth  # immutable: the next sample differences against it
         if last is None:
             return None  # the first call only opens the integration interval
-        interval_us = t_us - last[0]
-        e = _ZERO_ERRORS if self._errors is None else self._errors.next()
-        dvx = dv_x - last[1] + e[0]
-        dvz = dv_z - last[2] + e[2]
-        dthy = tilt - last[3] + e[4]
+        interval_us = truth.t_us - last.t_us
+        errors = self._errors
+        if errors is None:
+            e0 = e1 = e2 = e3 = e4 = e5 = 0.0
+        else:  # errors.next(), walked here by column (one call per block, not per sample)
+            i = self._row
+            cols = self._cols
+            if i >= len(cols[0]):
+                cols = self._cols = errors.columns()
+                i = 0
+            self._row = i + 1
+            c0, c1, c2, c3, c4, c5 = cols
+            e0, e1, e2, e3, e4, e5 = c0[i], c1[i], c2[i], c3[i], c4[i], c5[i]
+        dvx = truth.sf_dv_body_x - last.sf_dv_body_x + e0
+        dvz = truth.sf_dv_body_z - last.sf_dv_body_z + e2
+        dthy = truth.tilt_rad - last.tilt_rad + e4
         if not (self._accel_sat or self._gyro_sat):
-            return Imu(dvx, e[1], dvz, e[3], dthy, e[5], interval_us, _VALID)
+            return _new_tuple(Imu, (dvx, e1, dvz, e3, dthy, e5, interval_us, _VALID))
         dt_s = interval_us / 1e6
-        dv = [dvx, e[1], dvz]
-        dth = [e[3], dthy, e[5]]
+        dv = [dvx, e1, dvz]
+        dth = [e3, dthy, e5]
         status = _VALID
         if _clip(dv, self._accel_sat * dt_s) | _clip(dth, self._gyro_sat * dt_s):
             status |= _SATURATED

@@ -71,7 +71,19 @@ class ErrorStream:
     (k·dt/τ ≤ 8) that a^(−k) never costs precision.
     """
 
-    __slots__ = ("_a", "_b", "_buf", "_dt", "_i", "_n", "_q", "_rng", "_sigma_b", "_sigma_w")
+    __slots__ = (
+        "_a",
+        "_ak",
+        "_b",
+        "_buf",
+        "_dt",
+        "_i",
+        "_n",
+        "_q",
+        "_rng",
+        "_sigma_b",
+        "_sigma_w",
+    )
 
     def __init__(
         self,
@@ -90,17 +102,31 @@ class ErrorStream:
         self._q = self._sigma_b * np.sqrt(1.0 - self._a**2)
         self._n = int(max(1, min(_BLOCK, math.floor(8.0 * float(tau.min()) / dt_s))))
         self._b = self._sigma_b * rng.standard_normal(len(white_sigma))
+        #: a^k for k = 1..n, the same for every block
+        k = np.arange(1, self._n + 1, dtype=float)[:, None]
+        self._ak = self._a[None, :] ** k
         self._buf: list[list[float]] = []
         self._i = 0
 
-    def _refill(self) -> None:
-        n, m = self._n, len(self._sigma_w)
-        draws = self._rng.standard_normal((2, n, m))
-        k = np.arange(1, n + 1, dtype=float)[:, None]
-        ak = self._a[None, :] ** k
+    def _block(self) -> np.ndarray:
+        """The next (n, channels) block of errors; advances the stream past it."""
+        draws = self._rng.standard_normal((2, self._n, len(self._sigma_w)))
+        ak = self._ak
         bias = ak * (self._b[None, :] + np.cumsum(self._q * draws[0] / ak, axis=0))
         self._b = bias[-1].copy()
-        self._buf = (bias * self._dt + self._sigma_w * draws[1]).tolist()
+        self._buf = []
+        self._i = 0
+        return bias * self._dt + self._sigma_w * draws[1]  # type: ignore[no-any-return]
+
+    def columns(self) -> list[list[float]]:
+        """The next block as one list per channel (``columns()[j][k]`` = ``next()[j]`` of
+        the block's k-th sample), for a caller that walks the samples itself; it advances
+        the stream past the whole block (rows ``next`` had not handed out are skipped)."""
+        cols: list[list[float]] = self._block().T.tolist()
+        return cols
+
+    def _refill(self) -> None:
+        self._buf = self._block().tolist()
         self._i = 0
 
     def next(self) -> list[float]:

@@ -30,6 +30,8 @@ from packets import cuc_from_us
 __all__ = ["RangeTarget", "SensorSuite"]
 
 _due = itemgetter(0)
+#: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
+_new_tuple = tuple.__new__
 #: above this many sample phases per common cycle, fall back to a modulo per channel
 _MAX_PHASES = 100_000
 
@@ -37,10 +39,11 @@ _MAX_PHASES = 100_000
 class _Channel:
     """One enabled sensor with its period, intrinsic latency and fault chain."""
 
-    __slots__ = ("latency_us", "layers", "name", "period_us", "rank", "sensor")
+    __slots__ = ("latency_us", "layers", "name", "period_us", "rank", "sample", "sensor")
 
     def __init__(self, sensor: Sensor, rank: int, latency_us: int, layers: list[FaultLayer]):
         self.sensor = sensor
+        self.sample = sensor.sample  # bound once (called every sample)
         self.name = sensor.name
         self.period_us = sensor.period_us
         self.rank = rank
@@ -109,8 +112,10 @@ class SensorSuite:
             channels = [ch for ch in self._channels if t % ch.period_us == 0]
         cuc = cuc_from_us(t)
         pending = self._pending
+        last_due = self._last_due
+        in_order = True
         for ch in channels:
-            packet = ch.sensor.sample(truth)
+            packet = ch.sample(truth)
             if packet is None:
                 continue
             if ch.layers:
@@ -119,17 +124,20 @@ class SensorSuite:
                     if not layer.apply(s):
                         break
                 else:
-                    e = Emission(s.due_us, s.cuc, s.packet, ch.name, t)
-                    pending.append(e)
-                    if e.due_us < self._last_due:
-                        self._in_order = False
-                    self._last_due = e.due_us
+                    due = s.due_us
+                    pending.append(_new_tuple(Emission, (due, s.cuc, s.packet, ch.name, t)))
+                    if due < last_due:
+                        in_order = False
+                    last_due = due
             else:
                 due = t + ch.latency_us
-                pending.append(Emission(due, cuc, packet, ch.name, t))
-                if due < self._last_due:
-                    self._in_order = False
-                self._last_due = due
+                pending.append(_new_tuple(Emission, (due, cuc, packet, ch.name, t)))
+                if due < last_due:
+                    in_order = False
+                last_due = due
+        self._last_due = last_due
+        if not in_order:
+            self._in_order = False
 
     def pop_due(self, t_us: int) -> list[Emission]:
         """Every emission with due_us ≤ t_us, in delivery order; they leave the queue.
