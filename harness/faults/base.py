@@ -16,6 +16,8 @@ from harness.faults.config import FaultSpec
 from harness.sensors.attitude import quaternion_of_tilt, tilt_of_quaternion
 from packets import Attitude, Packet
 
+_new_tuple = tuple.__new__
+
 
 class Sample:
     """One measurement on its way to the link (mutable; layers edit it in place)."""
@@ -48,6 +50,14 @@ class FaultLayer:
     def __init__(self, spec: FaultSpec, log: list[AppliedFault]) -> None:
         self.spec = spec
         self.schedule = spec.schedule
+        #: the schedule holds for every sample (sim time is never negative): skip its test
+        sch = spec.schedule
+        self.always = (
+            sch.start_us <= 0
+            and sch.end_us is None
+            and sch.below_alt_m is None
+            and sch.above_alt_m is None
+        )
         self._log = log
         self.counts: dict[str, int] = {}
         self.first_us: int | None = None
@@ -60,8 +70,9 @@ class FaultLayer:
     def record(self, s: Sample, action: str, detail: str = "") -> None:
         spec = self.spec
         self._log.append(
-            AppliedFault(
-                spec.index, spec.kind, spec.sensor, s.acquired_us, s.due_us, action, detail
+            _new_tuple(
+                AppliedFault,
+                (spec.index, spec.kind, spec.sensor, s.acquired_us, s.due_us, action, detail),
             )
         )
         self.counts[action] = self.counts.get(action, 0) + 1
@@ -108,7 +119,10 @@ def field_access(field: str) -> tuple[Getter, Setter]:
         return float(getattr(p, field))
 
     def put(p: Any, v: float) -> Packet:
-        return p._replace(**{field: v})  # type: ignore[no-any-return]
+        # p._replace(**{field: v}) without its keyword machinery (ValueError if no such field)
+        cls = type(p)
+        i = cls._fields.index(field)
+        return _new_tuple(cls, (*p[:i], v, *p[i + 1 :]))  # type: ignore[no-any-return]
 
     return get, put
 

@@ -35,7 +35,7 @@ class LatencyFault(FaultLayer):
     def apply(self, s: Sample) -> bool:
         p = self._p
         before = s.due_us
-        if self.schedule.active(s.acquired_us, s.alt_m):
+        if self.always or self.schedule.active(s.acquired_us, s.alt_m):
             if self._first_us is None:
                 self._first_us = s.acquired_us
             delay_s = p.latency_s + p.growth_s_per_s * (s.acquired_us - self._first_us) / 1e6
@@ -80,7 +80,7 @@ class DropoutFault(FaultLayer):
         self._bad = False
 
     def apply(self, s: Sample) -> bool:
-        if not self.schedule.active(s.acquired_us, s.alt_m):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)):
             return True
         p = self._p
         u = self._uniform.next()
@@ -99,7 +99,7 @@ class InhibitedFault(FaultLayer):
     """No output at all (IM-1: the LRFs' laser enable was never armed)."""
 
     def apply(self, s: Sample) -> bool:
-        if not self.schedule.active(s.acquired_us, s.alt_m):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)):
             return True
         self.record(s, "inhibited")
         return False

@@ -35,7 +35,9 @@ class LateAcquisitionFault(FaultLayer):
 
     def apply(self, s: Sample) -> bool:
         p = s.packet
-        if not self.schedule.active(s.acquired_us, s.alt_m) or not isinstance(p, Lrf):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)) or not isinstance(
+            p, Lrf
+        ):
             return True
         if s.alt_m > self._below:
             self._streak = 0
@@ -81,7 +83,7 @@ class FalseValidFault(FaultLayer):
             if isinstance(p, Lrf):
                 self._last_range = p.range_m
             return True
-        if not self.schedule.active(s.acquired_us, s.alt_m):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)):
             return True
         if self._p < 1.0 and self._uniform.next() >= self._p:
             return True
@@ -113,7 +115,7 @@ class FalseInvalidFault(FaultLayer):
 
     def apply(self, s: Sample) -> bool:
         p = s.packet
-        if not self.schedule.active(s.acquired_us, s.alt_m) or not is_valid(p):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)) or not is_valid(p):
             return True
         if self._p < 1.0 and self._uniform.next() >= self._p:
             return True

@@ -27,7 +27,7 @@ class StuckFault(FaultLayer):
         self._frozen: Packet | None = None
 
     def apply(self, s: Sample) -> bool:
-        if not self.schedule.active(s.acquired_us, s.alt_m):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)):
             return True
         if self._frozen is None:
             self._frozen = s.packet
@@ -49,7 +49,9 @@ class BiasFault(FaultLayer):
         self._nonneg = params.field == "range_m"
 
     def apply(self, s: Sample) -> bool:
-        if not self.schedule.active(s.acquired_us, s.alt_m) or not is_valid(s.packet):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)) or not is_valid(
+            s.packet
+        ):
             return True
         v = self._get(s.packet)
         w = self._scale * v + self._bias
@@ -82,7 +84,9 @@ class NoiseGrowthFault(FaultLayer):
         self._nonneg = params.field == "range_m"
 
     def apply(self, s: Sample) -> bool:
-        if not self.schedule.active(s.acquired_us, s.alt_m) or not is_valid(s.packet):
+        if not (self.always or self.schedule.active(s.acquired_us, s.alt_m)) or not is_valid(
+            s.packet
+        ):
             return True
         if self._first_us is None:
             self._first_us = s.acquired_us

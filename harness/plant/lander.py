@@ -134,62 +134,26 @@ class Lander:
     def step(self) -> Truth:
         """Integrate one plant step; returns (and keeps) the truth at its end.
 
-        The common step is inlined here (this runs ~10^4 times a descent): attitude held
-        at its command, uniform gravity, a pure-lag engine still converging on its command
-        and no event inside the step -- ``_fly``'s lag branch with alpha = w0 = 0. It does
-        exactly the arithmetic of ``_fly`` + ``_rk4`` (thrust at the nodes t_a, t_m, t_b,
-        one sin/cos), in the same order, so the result is bit-identical; any other step,
-        or one with an event, goes through ``_cruise`` / ``_fly`` as before.
+        The common step is inlined here (this runs ~10^4 times a descent): a pure-lag
+        engine (no slew limit) still converging on its command, the tilt at its command
+        with zero rate, uniform gravity and no event (propellant exhaustion, touchdown)
+        inside the step -- ``_fly``'s lag branch with alpha = w0 = 0. It does exactly the
+        arithmetic of ``_fly`` + ``_rk4`` (thrust at the nodes t_a, t_m, t_b; one sin/cos)
+        in the same order, so the result is bit-identical. Any other step, or one with an
+        event, goes through ``_slow`` (``_cruise`` / ``_fly``) with the state untouched.
         """
         dt = self.dt_s
         if self.touchdown is not None:
-            self._rest(dt)
-        elif not self._fast(dt) and not self._cruise(dt):
-            self._fly(dt)
-        k = self.k + 1
-        self.k = k
-        x, z, vx, vz, m, s = self._y
-        # Truth's fields in order, without NamedTuple.__new__'s extra frame
-        truth = self.truth = _new_truth(
-            Truth,
-            (
-                k * self.step_us,
-                x,
-                z,
-                z - self._h,
-                vx,
-                vz,
-                self._tilt,
-                self._rate,
-                m,
-                self._thrust,
-                self._throttle,
-                self._engine_on,
-                s,
-                self._sf_z,
-                self.touchdown is not None,
-            ),
-        )
-        return truth
-
-    def _fast(self, dt: float) -> bool:
-        """The pure-lag step with attitude held: ``_fly`` with alpha = w0 = 0, inlined.
-
-        Applies when the engine is a pure lag (no slew limit) still converging on its
-        command, the tilt is at its command with zero rate, gravity is uniform, and no
-        event (propellant exhaustion, touchdown) falls inside the step. Same arithmetic
-        as ``_fly`` + ``_rk4`` (thrust nodes t_a, t_m, t_b; one sin/cos), same order, so
-        bit-identical. Returns False, having changed nothing, when it does not apply.
-        """
+            return self._slow(dt)
         lag = self._lag_decay
         th0 = self._tilt
         if lag is None or self._rate != 0.0 or th0 != self._tilt_cmd or not self._uniform:
-            return False
+            return self._slow(dt)
         out_of_propellant = self.propellant_out_us is not None
         target = 0.0 if out_of_propellant else self._thrust_cmd
         t_a = self._thrust
         if t_a == target:
-            return False  # steady thrust: ``_cruise``'s kind of step
+            return self._slow(dt)  # steady thrust: ``_cruise``'s kind of step
         gap = t_a - target
         t_m = target + gap * lag[0]
         t_b = target + gap * lag[1]
@@ -235,8 +199,8 @@ class Lander:
                     h1 = hs[i]
                     h1 = h1 + (hs[i + 1] - h1) * (u - i)
         if not (z1 - h1 > 0.0 and (m1 >= self.dry_mass_kg or out_of_propellant)):
-            return False  # an event inside the step: ``_fly`` bisects it
-        self._y = (
+            return self._slow(dt)  # an event inside the step: ``_fly`` bisects it
+        y = self._y = (
             x1,
             z1,
             vx + h6 * (k1vx + 2.0 * k2vx + 2.0 * k3vx + (a4 * sn + gx)),
@@ -246,10 +210,69 @@ class Lander:
         )
         self._h = h1
         # _settle(th0, 0.0): settled, so the tilt takes the command's value (and sign)
-        self._tilt = self._tilt_cmd
+        tilt = self._tilt = self._tilt_cmd
         self._rate = 0.0
-        self._thrust = target if abs(t_b - target) < _THRUST_SNAP_N else t_b
-        return True
+        thrust = self._thrust = target if abs(t_b - target) < _THRUST_SNAP_N else t_b
+        # _advance(), inlined (no touchdown on this path)
+        k = self.k + 1
+        self.k = k
+        truth = self.truth = _new_truth(
+            Truth,
+            (
+                k * self.step_us,
+                x1,
+                z1,
+                z1 - h1,
+                y[2],
+                y[3],
+                tilt,
+                0.0,
+                m1,
+                thrust,
+                self._throttle,
+                self._engine_on,
+                y[5],
+                self._sf_z,
+                False,
+            ),
+        )
+        return truth
+
+    def _slow(self, dt: float) -> Truth:
+        """Every step but the inlined one: at rest, steady thrust, manoeuvres, events."""
+        if self.touchdown is not None:
+            self._rest(dt)
+        elif not self._cruise(dt):
+            self._fly(dt)
+        return self._advance()
+
+    def _advance(self) -> Truth:
+        """Count the step and publish its truth."""
+        k = self.k + 1
+        self.k = k
+        x, z, vx, vz, m, s = self._y
+        # Truth's fields in order, without NamedTuple.__new__'s extra frame
+        truth = self.truth = _new_truth(
+            Truth,
+            (
+                k * self.step_us,
+                x,
+                z,
+                z - self._h,
+                vx,
+                vz,
+                self._tilt,
+                self._rate,
+                m,
+                self._thrust,
+                self._throttle,
+                self._engine_on,
+                s,
+                self._sf_z,
+                self.touchdown is not None,
+            ),
+        )
+        return truth
 
     def _cruise(self, dt: float) -> bool:
         """The common step, fast: steady thrust, attitude held, uniform gravity, no event.

@@ -11,6 +11,7 @@ IMU, LRF, attitude, velocimeter, discretes.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
@@ -25,11 +26,13 @@ from harness.sensors.discretes import ContactProbe
 from harness.sensors.imu import InertialUnit
 from harness.sensors.lrf import Rangefinder, RangeTarget
 from harness.sensors.velocimeter import DopplerVelocimeter
-from packets import cuc_from_us
+from packets import Packet
+from packets.icd import CUC_FINE_PER_S as _CUC_FINE_PER_S
 
 __all__ = ["RangeTarget", "SensorSuite"]
 
 _due = itemgetter(0)
+_Plan = tuple[Callable[[Truth], Packet | None], int, str, list[FaultLayer]]
 #: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
 _new_tuple = tuple.__new__
 #: above this many sample phases per common cycle, fall back to a modulo per channel
@@ -39,16 +42,19 @@ _MAX_PHASES = 100_000
 class _Channel:
     """One enabled sensor with its period, intrinsic latency and fault chain."""
 
-    __slots__ = ("latency_us", "layers", "name", "period_us", "rank", "sample", "sensor")
+    __slots__ = ("latency_us", "layers", "name", "period_us", "rank", "sensor")
 
     def __init__(self, sensor: Sensor, rank: int, latency_us: int, layers: list[FaultLayer]):
         self.sensor = sensor
-        self.sample = sensor.sample  # bound once (called every sample)
         self.name = sensor.name
         self.period_us = sensor.period_us
         self.rank = rank
         self.latency_us = latency_us
         self.layers = layers
+
+    def plan(self) -> _Plan:
+        """What ``on_step`` needs to sample it: (bound sample, latency_us, name, layers)."""
+        return (self.sensor.sample, self.latency_us, self.name, self.layers)
 
 
 class SensorSuite:
@@ -89,49 +95,52 @@ class SensorSuite:
         self._pending: list[Emission] = []
         self._in_order = True  # pending is sorted by due_us
         self._last_due = -1
-        # which channels sample at each phase of the common cycle (one dict lookup a step)
+        # what samples at each phase of the common cycle (one dict lookup a step), as
+        # (bound sample, latency_us, name, layers) plans unpacked in one go per sample
+        self._plans = [(ch.period_us, ch.plan()) for ch in self._channels]
         self._cycle_us = 0
-        self._by_phase: dict[int, list[_Channel]] = {}
+        self._by_phase: dict[int, list[_Plan]] = {}
         cycle = 1
         for ch in self._channels:
             cycle = math.lcm(cycle, ch.period_us)
         if self._channels and sum(cycle // ch.period_us for ch in self._channels) <= _MAX_PHASES:
             self._cycle_us = cycle
-            for ch in self._channels:
-                for phase in range(0, cycle, ch.period_us):
-                    self._by_phase.setdefault(phase, []).append(ch)
+            for period, plan in self._plans:
+                for phase in range(0, cycle, period):
+                    self._by_phase.setdefault(phase, []).append(plan)
 
     def on_step(self, truth: Truth) -> None:
         """Sample every sensor whose period divides ``truth.t_us``."""
         t = truth.t_us
-        if self._cycle_us:
-            channels = self._by_phase.get(t % self._cycle_us)
-            if channels is None:
+        cycle = self._cycle_us
+        if cycle:
+            plans = self._by_phase.get(t % cycle)
+            if plans is None:
                 return
         else:
-            channels = [ch for ch in self._channels if t % ch.period_us == 0]
-        cuc = cuc_from_us(t)
-        pending = self._pending
+            plans = [plan for period, plan in self._plans if t % period == 0]
+        cuc = (t * _CUC_FINE_PER_S + 500_000) // 1_000_000  # cuc_from_us(t), inlined
+        append = self._pending.append
         last_due = self._last_due
         in_order = True
-        for ch in channels:
-            packet = ch.sample(truth)
+        for sample, latency_us, name, layers in plans:
+            packet = sample(truth)
             if packet is None:
                 continue
-            if ch.layers:
-                s = Sample(packet, t, t + ch.latency_us, cuc, truth.alt_m)
-                for layer in ch.layers:
+            if layers:
+                s = Sample(packet, t, t + latency_us, cuc, truth.alt_m)
+                for layer in layers:
                     if not layer.apply(s):
                         break
                 else:
                     due = s.due_us
-                    pending.append(_new_tuple(Emission, (due, s.cuc, s.packet, ch.name, t)))
+                    append(_new_tuple(Emission, (due, s.cuc, s.packet, name, t)))
                     if due < last_due:
                         in_order = False
                     last_due = due
             else:
-                due = t + ch.latency_us
-                pending.append(_new_tuple(Emission, (due, cuc, packet, ch.name, t)))
+                due = t + latency_us
+                append(_new_tuple(Emission, (due, cuc, packet, name, t)))
                 if due < last_due:
                     in_order = False
                 last_due = due
