@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lunar-hil",
         description="Flight-software-in-the-loop test harness for lunar landers.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="_subcommand", required=True, metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = _load(module_name)
         if module is None:
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args))
     except HarnessError as exc:
-        print(f"lunar-hil {args.command}: error: {exc}", file=sys.stderr)
+        print(f"lunar-hil {args._subcommand}: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `lunar-hil decode x | head`
         return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -146,6 +147,8 @@ class Session:
         self._status_k: FswStatus | None = None
         self._last_pong: Pong | None = None
         self._line_free_us = 0
+        #: frames on the H2F line: (arrival sim time, bytes, emission), FIFO
+        self._line: deque[tuple[int, bytes, Emission]] = deque()
 
     # --- link I/O ------------------------------------------------------------
 
@@ -284,22 +287,36 @@ class Session:
                 )
 
     def _frames_due(self, pending: list[Emission], t_us: int) -> tuple[bytes, Lrf | None]:
-        """Encode the emissions that reach the FSW by t_us; leave the rest in ``pending``."""
-        tx = self.s.tx_time_us
-        ready: list[Emission] = []
-        later: list[Emission] = []
-        for e in pending:
-            (ready if e.due_us <= t_us else later).append(e)
-        pending[:] = later
-        ready.sort(key=lambda e: (e.sensor == "discretes", e.due_us))
+        """The frames that reach the FSW by ``t_us``, in line order; the rest stay queued.
+
+        Without a line model a frame arrives when it is due. With one, frames queue FIFO
+        on the H2F line in order of due time (DISCRETES last): each starts when it is due
+        and the line is free and arrives its transmission time later (ICD §4: the harness
+        models transmission time in sim time). A frame is encoded once, when it is due, so
+        sequence counts follow the line order. SYNC is the lockstep token and is not
+        delayed (its load still counts in the capacity check); ENGINE_CMD applies from
+        t_k (ICD §4).
+        """
+        ready = [e for e in pending if e.due_us <= t_us]
+        if ready:
+            pending[:] = [e for e in pending if e.due_us > t_us]
+            ready.sort(key=lambda e: (e.sensor == "discretes", e.due_us))
+            tx = self.s.tx_time_us
+            encode = self._framer.encode
+            line = self._line
+            for e in ready:
+                frame = encode(e.packet, e.cuc, check=False)
+                if tx is None:
+                    arrival = e.due_us
+                else:
+                    arrival = max(e.due_us, self._line_free_us) + tx(len(frame))
+                    self._line_free_us = arrival
+                line.append((arrival, frame, e))
         out = []
         lrf: Lrf | None = None
-        encode = self._framer.encode
-        for e in ready:
-            frame = encode(e.packet, e.cuc, check=False)
-            if tx is not None:
-                start = max(e.due_us, self._line_free_us)
-                self._line_free_us = start + tx(len(frame))
+        line = self._line
+        while line and line[0][0] <= t_us:
+            _, frame, e = line.popleft()
             out.append(frame)
             self._count(e.sensor)
             if type(e.packet) is Lrf:

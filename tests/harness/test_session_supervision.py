@@ -189,3 +189,33 @@ def test_ctrl_c_ends_the_run_as_aborted_with_what_it_had(tmp_path: Path) -> None
     assert outcome.verdict is Verdict.ABORTED
     assert "interrupted" in outcome.end_reason
     assert len(outcome.rows) == 21  # ticks 0..20 (t <= 1 s) were flown and are kept
+
+
+def test_a_slow_line_delays_frames_by_their_transmission_time(tmp_path: Path) -> None:
+    """2400 baud, 10 bits a byte: a 26-byte LRF frame takes 108.4 ms on the line, so the
+    LRF due at 100 ms arrives at 208.4 ms and is sent before SYNC(5) (250 ms), not SYNC(2)."""
+    from harness.link.line import SerialLine
+
+    line = SerialLine(2400)
+    assert line.tx_time_us(26) == 108_334
+    lrf_ticks = {}
+    for baud in (None, line):
+        endpoint = launch(
+            FswKind.PROCESS,
+            run_dir=tmp_path,
+            fsw_config=tmp_path / "FSW.toml",
+            command=f"{sys.executable} {FAKE} good {{port}}",
+        )
+        s = Session(
+            FreeFallSim(),
+            endpoint,
+            StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
+            SessionSettings(tx_time_us=None if baud is None else baud.tx_time_us),
+        )
+        try:
+            outcome = s.run()
+        finally:
+            endpoint.close()
+        lrf_ticks[baud is None] = [r.t_us for r in outcome.rows if r.lrf_sent is not None]
+    assert lrf_ticks[True][:3] == [100_000, 200_000, 300_000]  # instant line
+    assert lrf_ticks[False][:3] == [250_000, 350_000, 450_000]  # 108.3 ms later, next tick

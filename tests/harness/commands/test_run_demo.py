@@ -71,6 +71,14 @@ def test_missing_config_and_unopenable_port_exit_2(
     )  # fmt: skip
     assert code == 2
     assert "/dev/does-not-exist" in capsys.readouterr().err
+    code = main(
+        ["run", str(CONFIGS / "nominal.toml"), "--fsw", "process", "--command", "no-port-here",
+         "--out", str(tmp_path / "e")]
+    )  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lunar-hil run: error:")  # --command must not clobber the name
+    assert "{port}" in err
 
 
 def test_demo_tells_the_m2_story_side_by_side(
