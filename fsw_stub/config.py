@@ -77,6 +77,9 @@ class GateConfig:
     #: are real altitude changes, not sensor faults); 0 and 0 disable it
     relief_floor_m: float = 15.0
     relief_frac: float = 0.125
+    #: before the LRF is first acquired there is no LRF history to be consistent with:
+    #: the allowance is relief_floor_m + acquire_relief_frac * altitude (first fix wins)
+    acquire_relief_frac: float = 1.0
     #: naive: this many consecutive rejections latch the LRF as failed, forever
     latch_n: int = 5
     #: robust: M of the last N rejected measurements agreeing => re-baseline

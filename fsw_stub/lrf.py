@@ -8,8 +8,10 @@ ground, ``alt = range cos ψ``.
 Gate: the normalised innovation squared ``ν² / (P_hh + R)`` against ``gates.chi2``
 (6.63 = 99 % for one degree of freedom), ``R = (noise_frac range + noise_floor)²``, or
 -- terrain relief under the beam is real -- ``|ν| <= relief_floor_m + relief_frac h``
-(Apollo's landing-radar gate was |ΔH| < 50 ft + H/8). A 3 km cliff (M1) or a 1.1 km
-navigation error (M2) is far outside either.
+(Apollo's landing-radar gate was |ΔH| < 50 ft + H/8). Before the first acquisition
+there is no LRF history to disagree with, and the allowance is ``acquire_relief_frac h``:
+the first fix re-initialises the altitude (HAKUTO-R M2 did use its late LRF). A 3 km
+cliff after acquisition (M1) is far outside the allowance.
 
 * naive: a measurement is used as if taken on arrival (its CUC time is ignored);
   ``latch_n`` consecutive rejections declare the LRF failed -- for good (HAKUTO-R M1).
@@ -112,7 +114,8 @@ class LrfMonitor:
         r = sigma * sigma
         z = alt + shift
         nu, s = kf.innovation(0, z, r)
-        relief = cfg.gates.relief_floor_m + cfg.gates.relief_frac * max(kf.h, 0.0)
+        frac = cfg.gates.relief_frac if self.acquired else cfg.gates.acquire_relief_frac
+        relief = cfg.gates.relief_floor_m + frac * max(kf.h, 0.0)
         if nu * nu <= cfg.gates.chi2 * s or abs(nu) <= relief:
             kf.update(0, z, r)
             return self._accept(now_us, kf)

@@ -23,6 +23,9 @@ from .icd_plant import IcdPlant, Outcome, PlantOptions, fly
 LATCHED = 0x04
 CLIFF = {"terrain_step_x_m": 30.0, "vx0_mps": 15.0}  # LRF altitude jumps +3 km at x = 30 m
 M2 = {"lrf_valid_below_m": 900.0, "init_alt_error_m": 1100.0, "vz0_mps": -62.0}
+#: RESILIENCE-class at terminal descent: ~640 kg, thrust-to-weight ~1.8 (lunar)
+M2_VEHICLE = {"propellant_kg": 300.0, "max_thrust_n": 1900.0}
+M2_FSW = {"vehicle": {**VEHICLE, "max_thrust_n": 1900.0}}
 UNSTAMPED = {"lrf_latency_us": 2_000_000, "lrf_stamped": False}
 STAMPED = {"lrf_latency_us": 2_000_000, "lrf_stamped": True}
 
@@ -57,15 +60,25 @@ def test_cliff_robust_rebaselines_and_lands_soft() -> None:
 
 
 def test_m2_late_lrf_and_high_state_init_crashes_naive() -> None:
-    o = run("naive", **M2)
+    o = run("naive", fsw_sections=M2_FSW, **M2, **M2_VEHICLE)
     assert o.lrf_first_valid is not None
     alt, vz = o.lrf_first_valid
     assert 850 < alt <= 900 and vz < -55  # lower and faster than it believes
     assert o.verdict == "crash", o.touchdown
+    # it took the late LRF (no latch) and braked at full thrust: too late, as on M2
+    assert not o.flags_ever() & LATCHED
+    assert EventCode.LRF_ACQUIRED in o.event_codes()
+
+
+def test_m2_with_thrust_to_spare_naive_recovers_once_it_takes_the_lrf() -> None:
+    """The same failure on a vehicle with T/W ~3.7: accepting the first fix saves it --
+    M2's crash needs both the late LRF and a lander that cannot brake in 900 m."""
+    o = run("naive", **M2)
+    assert o.verdict == "soft", o.touchdown
 
 
 def test_m2_robust_lands_soft() -> None:
-    o = run("robust", **M2)
+    o = run("robust", fsw_sections=M2_FSW, **M2, **M2_VEHICLE)
     assert o.lrf_first_valid is not None and o.lrf_first_valid[1] > -45  # braked earlier
     assert o.verdict == "soft", o.touchdown
 
