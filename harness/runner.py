@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config.table import ConfigTable
+from harness.errors import HarnessError
 from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init, write_fsw_toml
 from harness.launcher import FswKind, launch
 from harness.link.capture import CaptureWriter
@@ -152,6 +153,8 @@ def run(req: RunRequest) -> RunResult:
         "link": outcome.link,
         "overrides": list(req.overrides),
     }
+    if outcome.harness_error:
+        result["harness_error"] = outcome.harness_error
     (run_dir / "result.json").write_text(json.dumps(_jsonable(result), indent=2) + "\n")
     write_telemetry(run_dir / "telemetry.csv", outcome.rows)
     if req.plot:
@@ -164,6 +167,8 @@ def run(req: RunRequest) -> RunResult:
             dry_mass_kg=vehicle.dry_mass_kg,
             lrf_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
         )
+    if outcome.harness_error:
+        raise HarnessError(f"{outcome.end_reason}; what the run had is in {run_dir}/")
     return RunResult(run_dir, result, outcome)
 
 
@@ -247,7 +252,6 @@ def summary_lines(r: RunResult) -> list[str]:
         f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
         f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
     )
-    lines.append(
-        f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}, descent.png)"
-    )
+    plot = ", descent.png" if (r.run_dir / "descent.png").exists() else ""
+    lines.append(f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}{plot})")
     return lines

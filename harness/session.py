@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from harness.launcher import FswEndpoint
-from harness.link.base import Link, LinkClosed
+from harness.link.base import Link, LinkError
 from harness.plant.state import Touchdown, Truth
 from harness.sensors.base import Emission
 from harness.verdict import Cause, Verdict, judge
@@ -92,8 +93,10 @@ class SessionOutcome:
     sim_time_s: float
     #: wall time of the tick loop (after the FSW answered PING)
     wall_time_s: float
-    #: wall time from STATE_INIT to the first PONG (process start-up, board boot)
+    #: wall time from the first PING to the first PONG (process start-up, board boot)
     boot_wall_s: float
+    #: the traceback when the run ended on a harness error (verdict "aborted")
+    harness_error: str | None = None
 
     @property
     def realtime_factor(self) -> float:
@@ -155,7 +158,7 @@ class Session:
     def _send(self, data: bytes) -> None:
         try:
             self.link.write(data)
-        except LinkClosed as exc:
+        except LinkError as exc:  # closed, hung up, or a write that timed out
             self._ended_by_link(str(exc))
         except OSError as exc:
             self._ended_by_link(f"write failed: {exc}")
@@ -187,7 +190,7 @@ class Session:
     def _receive(self, timeout_s: float) -> list[Any]:
         try:
             data = self.link.read(timeout_s)
-        except LinkClosed as exc:
+        except LinkError as exc:
             self._ended_by_link(str(exc))
         except OSError as exc:
             self._ended_by_link(f"read failed: {exc}")
@@ -332,6 +335,7 @@ class Session:
         pending: list[Emission] = []
         cmd = EngineCmd(0, 0, 0.0, 0.0)
         boot_wall = 0.0
+        harness_error: str | None = None
         try:
             self._boot()
             boot_wall = time.monotonic() - wall0
@@ -377,6 +381,10 @@ class Session:
         except KeyboardInterrupt:
             verdict = Verdict.ABORTED
             reason = f"interrupted by the operator at t={self.t_us / 1e6:.2f} s"
+        except Exception as exc:  # a harness bug must not lose the run: keep what it had
+            verdict = Verdict.ABORTED
+            reason = f"harness error at t={self.t_us / 1e6:.2f} s: {type(exc).__name__}: {exc}"
+            harness_error = traceback.format_exc()
         wall = time.monotonic() - wall0
         td = self.sim.touchdown
         sim_time_s = td.t_s if td is not None else self.t_us / 1e6
@@ -392,6 +400,7 @@ class Session:
             sim_time_s=sim_time_s,
             wall_time_s=wall,
             boot_wall_s=boot_wall,
+            harness_error=harness_error,
         )
 
     def _causes(self, rows: list[TickRow], verdict: Verdict) -> list[str]:

@@ -219,3 +219,35 @@ def test_a_slow_line_delays_frames_by_their_transmission_time(tmp_path: Path) ->
         lrf_ticks[baud is None] = [r.t_us for r in outcome.rows if r.lrf_sent is not None]
     assert lrf_ticks[True][:3] == [100_000, 200_000, 300_000]  # instant line
     assert lrf_ticks[False][:3] == [250_000, 350_000, 450_000]  # 108.3 ms later, next tick
+
+
+class BrokenSim(FreeFallSim):
+    """A harness bug half-way through the run."""
+
+    def advance_to(self, t_us: int) -> list[Emission]:
+        if t_us > 500_000:
+            raise ZeroDivisionError("plant bug")
+        return super().advance_to(t_us)
+
+
+def test_a_harness_error_keeps_what_the_run_had(tmp_path: Path) -> None:
+    endpoint = launch(
+        FswKind.PROCESS,
+        run_dir=tmp_path,
+        fsw_config=tmp_path / "FSW.toml",
+        command=f"{sys.executable} {FAKE} good {{port}}",
+    )
+    s = Session(
+        BrokenSim(),
+        endpoint,
+        StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
+        SessionSettings(boot_timeout_s=5.0),
+    )
+    try:
+        outcome = s.run()
+    finally:
+        endpoint.close()
+    assert outcome.verdict is Verdict.ABORTED
+    assert "ZeroDivisionError: plant bug" in outcome.end_reason
+    assert outcome.harness_error is not None and "Traceback" in outcome.harness_error
+    assert len(outcome.rows) == 11  # ticks 0..10 (t <= 0.5 s)
