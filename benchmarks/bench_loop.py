@@ -2,7 +2,7 @@
 pty, and in-process over the memory link. Prints the median real-time factor.
 
 Budget (DESIGN.md): pty >= 100x real time (target 300x); memory >= 300x.
-Run: .venv/bin/python -m benchmarks loop   (or: python benchmarks/bench_loop.py [reps])
+Run: .venv/bin/python -m benchmarks loop   (or: .venv/bin/python benchmarks/bench_loop.py [reps])
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ def measure(kind: str, reps: int) -> list[float]:
     return factors
 
 
-def main(argv: list[str] | None = None) -> None:
-    reps = int((argv or sys.argv[1:] or ["5"])[0])
+def main(reps: int = 5) -> None:
     print(f"whole loop, lockstep, {SCENARIO.name}, robust stub, {reps} runs each")
     for kind, budget in (("memory", 300.0), ("python-stub", 100.0)):
         f = measure(kind, reps)
@@ -50,4 +49,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)

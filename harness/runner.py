@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.config.table import ConfigTable
-from harness.errors import HarnessError
+from harness.config.table import ConfigTable, blame_override
+from harness.errors import ConfigError, HarnessError
 from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init, write_fsw_toml
 from harness.launcher import FswKind, launch
 from harness.link.capture import CaptureWriter
@@ -49,9 +49,12 @@ class RunResult:
     outcome: SessionOutcome
 
 
-def _settings(scenario: Scenario) -> FswSettings:
+def _settings(scenario: Scenario, overrides: tuple[str, ...]) -> FswSettings:
     raw = scenario.raw.get("fsw", {})
-    return fsw_settings(ConfigTable(raw, str(scenario.path), "fsw"))
+    try:
+        return fsw_settings(ConfigTable(raw, str(scenario.path), "fsw"))
+    except ConfigError as exc:
+        raise blame_override(exc, overrides) from None
 
 
 def _line(scenario: Scenario) -> SerialLine | None:
@@ -68,7 +71,7 @@ def run_dir_for(scenario: Scenario, profile: str, seed: int, root: Path = Path("
 
 def run(req: RunRequest) -> RunResult:
     scenario = load_scenario(req.config, list(req.overrides))
-    fsw = _settings(scenario)
+    fsw = _settings(scenario, req.overrides)
     profile = req.profile or fsw.profile
     seed = scenario.run.seed if req.seed is None else req.seed
     kind = FswKind(req.fsw_kind or fsw.kind)

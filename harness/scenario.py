@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from harness.config.table import ConfigTable, apply_overrides, load_toml
+from harness.config.table import ConfigTable, apply_overrides, blame_override, load_toml
+from harness.errors import ConfigError
 from harness.faults.config import FaultSpec, faults_from_config
 from harness.plant.actuators import AttitudeSpec, EngineSpec
 from harness.plant.gravity import (
@@ -172,7 +173,10 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     """Read a scenario file (resolving ``extends``), apply ``--set`` overrides, validate."""
     path = Path(path)
     doc = apply_overrides(load_toml(path), list(overrides))
-    return scenario_from_doc(doc, path)
+    try:
+        return scenario_from_doc(doc, path)
+    except ConfigError as exc:
+        raise blame_override(exc, overrides) from None
 
 
 def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:

@@ -47,7 +47,10 @@ def load_toml(path: str | Path, _depth: int = 0) -> dict[str, Any]:
         return doc
     if not isinstance(parent, str):
         raise ConfigError(str(path), "extends", "a file name (string)", parent)
-    base = load_toml(path.parent / parent, _depth + 1)
+    target = path.parent / parent
+    if not target.is_file():
+        raise ConfigError(str(path), "extends", "an existing TOML file", str(target))
+    base = load_toml(target, _depth + 1)
     return _merge(base, doc)
 
 
@@ -61,6 +64,15 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     except tomllib.TOMLDecodeError:
         value = raw.strip()
     return [k.strip() for k in key.split(".")], value
+
+
+def blame_override(exc: ConfigError, overrides: list[str] | tuple[str, ...]) -> ConfigError:
+    """The same error, naming the ``--set`` that supplied the bad value (if one did)."""
+    for text in overrides:
+        keys, _ = parse_override(text)
+        if exc.key == ".".join(keys):
+            return ConfigError(f"--set {text}", exc.key, exc.expected, exc.found)
+    return exc
 
 
 def apply_overrides(doc: dict[str, Any], overrides: list[str]) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def test_bad_config_exits_2_naming_file_and_key(
     assert code == 2
     err = capsys.readouterr().err
     assert message in err
-    assert "nominal.toml" in err or "--set" in err
+    assert f"error: --set {extra[1]}: " in err  # the override, not the file, is to blame
 
 
 def test_missing_config_and_unopenable_port_exit_2(
@@ -65,6 +65,11 @@ def test_missing_config_and_unopenable_port_exit_2(
 ) -> None:
     assert main(["run", str(tmp_path / "nope.toml"), "--fsw", "memory"]) == 2
     assert "nope.toml" in capsys.readouterr().err
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "gone.toml"\n')
+    assert main(["run", str(child), "--fsw", "memory"]) == 2
+    err = capsys.readouterr().err
+    assert f"{child}: extends: expected an existing TOML file" in err and "gone.toml" in err
     code = main(
         ["run", str(CONFIGS / "nominal.toml"), "--fsw", "device", "--port", "/dev/does-not-exist",
          "--out", str(tmp_path / "d")]
