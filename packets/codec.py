@@ -39,6 +39,17 @@ HEADER = struct.Struct(HEADER_FORMAT)
 SEQ_FLAGS_UNSEGMENTED = 3
 MAX_CUC = (1 << 48) - 1
 
+#: the largest finite IEEE-754 binary32, as a Python float
+F32_MAX = 3.4028234663852886e38
+#: the smallest magnitude that overflows binary32 when rounded to nearest (2**128 - 2**103,
+#: half an ulp above ``F32_MAX``; the tie rounds to even, i.e. to infinity). A finite Python
+#: float ``x`` fits an ``f32`` -- ``struct.pack(">f", x)`` accepts it, rounding values just
+#: above ``F32_MAX`` down to it -- exactly when ``-F32_OVERFLOW < x < F32_OVERFLOW``; the
+#: same test is false for NaN and +-inf.
+F32_OVERFLOW = 2.0**128 - 2.0**103
+#: the open bound |v| < bound of each float struct code: an f32 must fit binary32
+_FLOAT_BOUND = {"f": F32_OVERFLOW, "d": math.inf}
+
 
 # --- time ------------------------------------------------------------------------
 
@@ -82,8 +93,10 @@ def _validator_source(spec: PacketSpec, fmt: str) -> str:
 
     Generated from the spec (field types from the construct definition, limits, bit masks)
     so the hot path checks a packet in one expression instead of a loop of calls. An f32
-    with limits ``lo <= v <= hi`` also excludes NaN and +-inf; one without limits must be
-    ``-inf < v < inf`` (false for NaN).
+    with limits ``lo <= v <= hi`` inside binary32's range also excludes NaN, +-inf and
+    values too large for an f32; one without such limits must be
+    ``-F32_OVERFLOW < v < F32_OVERFLOW``, written as a literal (false for NaN, +-inf and
+    the finite Python floats that ``struct.pack(">f")`` refuses).
     """
     limits = {name: (lo, hi) for name, lo, hi in spec.limits}
     masks = dict(spec.bit_masks)
@@ -92,8 +105,11 @@ def _validator_source(spec: PacketSpec, fmt: str) -> str:
         lo_hi = limits.get(name)
         if lo_hi is not None:
             terms.append(f"{lo_hi[0]!r} <= v[{i}] <= {lo_hi[1]!r}")
-        elif code in "fd":
-            terms.append(f"-_INF < v[{i}] < _INF")
+        bound = _FLOAT_BOUND.get(code)
+        if bound is not None and (lo_hi is None or not -bound < lo_hi[0] <= lo_hi[1] < bound):
+            # a literal (exact: repr round-trips) is a constant load, cheaper than a global
+            b = "_INF" if math.isinf(bound) else repr(bound)
+            terms.append(f"-{b} < v[{i}] < {b}")
         if name in masks:
             terms.append(f"not v[{i}] & {~masks[name] & 0xFFFFFFFF:#x}")
     return " and ".join(terms) or "True"
@@ -116,7 +132,8 @@ class FastCodec:
     word1: int
     length_field: int
     frame_len: int
-    float_idx: tuple[int, ...]
+    #: (index, open bound on |value|) of each float field: F32_OVERFLOW for f32
+    float_idx: tuple[tuple[int, float], ...]
     limit_idx: tuple[tuple[int, str, float, float], ...]
     mask_idx: tuple[tuple[int, str, int], ...]
     #: fast range predicate (generated); ``check`` says which field failed and why
@@ -129,10 +146,13 @@ class FastCodec:
         if self.valid(values):
             return
         names = self.spec.field_names
-        for i in self.float_idx:
+        for i, bound in self.float_idx:
             v = values[i]
-            if not math.isfinite(v):
-                raise FieldRangeError(self.spec.name, names[i], v, "a finite f32")
+            if not -bound < v < bound:
+                expected = "a finite f32" if bound == F32_OVERFLOW else "a finite f64"
+                if bound == F32_OVERFLOW and math.isfinite(v):
+                    expected += f" (|value| <= {F32_MAX!r})"
+                raise FieldRangeError(self.spec.name, names[i], v, expected)
         for i, name, lo, hi in self.limit_idx:
             v = values[i]
             if not lo <= v <= hi:
@@ -159,7 +179,7 @@ def _make_codec(spec: PacketSpec) -> FastCodec:
         word1=(int(spec.type) << 12) | (1 << 11) | int(spec.apid),
         length_field=spec.length_field,
         frame_len=spec.frame_len,
-        float_idx=tuple(i for i, c in enumerate(fmt[1:]) if c in "fd"),
+        float_idx=tuple((i, _FLOAT_BOUND[c]) for i, c in enumerate(fmt[1:]) if c in "fd"),
         limit_idx=tuple((index[n], n, lo, hi) for n, lo, hi in spec.limits),
         mask_idx=tuple((index[n], n, m) for n, m in spec.bit_masks),
         valid=_make_validator(spec, fmt),

@@ -5,6 +5,11 @@ one JSON object per accepted packet: apid, name, type, seq, time_s and the field
 their ICD names. A lunar-hil capture is recognised by its magic; each direction is
 deframed separately and the objects carry "dir" (H2F or F2H) and "sim_s". With
 ``--summary`` only one final object with the deframer's counters is printed.
+
+A capture whose last record is cut short (a killed run) or bad is decoded up to that
+record: everything before it is printed as usual (the summary gains "truncated_at", the
+byte offset of the record, and "capture_error"), a warning naming the file and offset
+goes to stderr, and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -16,7 +21,15 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from harness.errors import InputError
-from harness.link.capture import F2H, H2F, MAGIC, RECORD, CaptureRecord, is_capture
+from harness.link.capture import (
+    F2H,
+    H2F,
+    MAGIC,
+    CaptureError,
+    CaptureReader,
+    CaptureRecord,
+    is_capture,
+)
 from packets import SPECS, Deframer, DeframerStats, Frame
 
 CHUNK_BYTES = 1 << 16
@@ -51,20 +64,6 @@ def _chunks(fh: IO[bytes], head: bytes) -> Iterator[bytes]:
     read = getattr(fh, "read1", fh.read)
     while chunk := read(CHUNK_BYTES):
         yield chunk
-
-
-def _records(data: bytes, source: str) -> Iterator[CaptureRecord]:
-    """Records of a capture held in memory (``read_capture`` reads them from a path)."""
-    off = len(MAGIC)
-    while off < len(data):
-        if off + RECORD.size > len(data):
-            raise InputError(f"{source}: truncated capture record header at offset {off}")
-        sim_us, wall_ns, direction, n = RECORD.unpack_from(data, off)
-        if off + RECORD.size + n > len(data) or direction not in DIRECTIONS:
-            raise InputError(f"{source}: bad or truncated capture record at offset {off}")
-        off += RECORD.size
-        yield CaptureRecord(sim_us, wall_ns, direction, data[off : off + n])
-        off += n
 
 
 def _emit(obj: dict[str, Any], out: IO[str]) -> None:
@@ -123,8 +122,17 @@ def _merged_summary(stats: dict[int, DeframerStats]) -> dict[str, Any]:
     return total
 
 
+def _warn_truncated(error: CaptureError) -> None:
+    print(
+        f"lunar-hil decode: warning: {error}; decoded the {error.records_read} intact "
+        f"record(s) before byte offset {error.offset} and stopped there",
+        file=sys.stderr,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
+    status = 0
     source = "<stdin>" if args.file == "-" else args.file
     try:
         fh: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
@@ -133,10 +141,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         head = fh.read(len(MAGIC))
         if is_capture(head):
-            data = head + fh.read()
-            stats = _decode_capture(_records(data, source), args.summary, out)
+            reader = CaptureReader(head + fh.read(), source, strict=False)
+            stats = _decode_capture(reader, args.summary, out)
             if args.summary:
-                _emit(_merged_summary(stats), out)
+                summary = _merged_summary(stats)
+                if reader.error is not None:
+                    summary["truncated_at"] = reader.error.offset
+                    summary["capture_error"] = str(reader.error)
+                _emit(summary, out)
+            if reader.error is not None:
+                out.flush()
+                _warn_truncated(reader.error)
+                status = 1
         else:
             single = _decode_stream(_chunks(fh, head), args.summary, out)
             if args.summary:
@@ -145,4 +161,4 @@ def run(args: argparse.Namespace) -> int:
         if fh is not sys.stdin.buffer:
             fh.close()
     out.flush()
-    return 0
+    return status

@@ -13,6 +13,12 @@ Format (all big-endian), after python-can's ASC/BLF idea of "log the bus, not th
 ``lunar-hil decode`` recognises the magic and deframes each direction separately.
 Wall time makes a capture differ run to run; ``payload_digest`` ignores it so tests can
 compare the bytes and sim times of two runs.
+
+A run that is killed can leave the last record cut short. ``read_capture`` (strict, the
+default) raises ``CaptureError`` at such a record, after yielding every intact record
+before it; ``read_capture(path, strict=False)`` (or ``CaptureReader(..., strict=False)``)
+stops there instead and keeps the error in ``.error``, so a reader can still use what the
+file holds and then report where it ends.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, NoReturn
 
 from harness.errors import HarnessError
 
@@ -40,7 +46,24 @@ class CaptureRecord(NamedTuple):
 
 
 class CaptureError(HarnessError):
-    pass
+    """A file that is not a capture, or a bad or truncated record in one.
+
+    ``offset`` is the byte offset of the bad record (of the magic: 0), ``records_read`` how
+    many intact records precede it; both ``None`` when not known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        offset: int | None = None,
+        records_read: int | None = None,
+    ) -> None:
+        self.path = path
+        self.offset = offset
+        self.records_read = records_read
+        super().__init__(message)
 
 
 class CaptureWriter:
@@ -69,21 +92,78 @@ def is_capture(head: bytes) -> bool:
     return head[: len(MAGIC)] == MAGIC
 
 
-def read_capture(path: str | Path) -> Iterator[CaptureRecord]:
-    """Records in file order; a truncated last record raises ``CaptureError`` with the offset."""
-    data = Path(path).read_bytes()
-    if not is_capture(data):
-        raise CaptureError(f"{path}: not a lunar-hil capture (magic {data[:8].hex()})")
-    off = len(MAGIC)
-    while off < len(data):
+class CaptureReader(Iterator[CaptureRecord]):
+    """Records of a capture held in memory, in file order.
+
+    Raises ``CaptureError`` at once when ``data`` does not start with the magic. At a bad
+    or truncated record, ``strict`` raises ``CaptureError`` (with the record's offset and
+    the number of intact records before it); otherwise iteration just stops and the error
+    is kept in ``error``. ``offset`` is the byte offset of the next record to read: after
+    a stop, the first byte that was not decoded.
+    """
+
+    def __init__(self, data: bytes, source: str, *, strict: bool = True) -> None:
+        if not is_capture(data):
+            raise CaptureError(
+                f"{source}: not a lunar-hil capture (magic {data[: len(MAGIC)].hex()})",
+                path=source,
+                offset=0,
+                records_read=0,
+            )
+        self.source = source
+        self.strict = strict
+        self.offset = len(MAGIC)
+        self.records_read = 0
+        self.error: CaptureError | None = None
+        self._data = data
+
+    def __iter__(self) -> CaptureReader:
+        return self
+
+    def __next__(self) -> CaptureRecord:
+        data, off = self._data, self.offset
+        if self.error is not None or off >= len(data):
+            raise StopIteration
         if off + RECORD.size > len(data):
-            raise CaptureError(f"{path}: truncated record header at offset {off}")
+            return self._fail(
+                f"truncated record header at offset {off} "
+                f"({len(data) - off} of {RECORD.size} bytes present)"
+            )
         sim_us, wall_ns, direction, n = RECORD.unpack_from(data, off)
-        off += RECORD.size
-        if off + n > len(data) or direction not in (H2F, F2H):
-            raise CaptureError(f"{path}: bad or truncated record at offset {off - RECORD.size}")
-        yield CaptureRecord(sim_us, wall_ns, direction, data[off : off + n])
-        off += n
+        if direction not in (H2F, F2H):
+            return self._fail(
+                f"bad record at offset {off}: direction {direction} is neither "
+                f"{H2F} (H2F) nor {F2H} (F2H)"
+            )
+        start = off + RECORD.size
+        if start + n > len(data):
+            return self._fail(
+                f"truncated record at offset {off}: {n} data bytes declared, "
+                f"{len(data) - start} present"
+            )
+        self.offset = start + n
+        self.records_read += 1
+        return CaptureRecord(sim_us, wall_ns, direction, data[start : start + n])
+
+    def _fail(self, reason: str) -> NoReturn:
+        self.error = CaptureError(
+            f"{self.source}: {reason}",
+            path=self.source,
+            offset=self.offset,
+            records_read=self.records_read,
+        )
+        if self.strict:
+            raise self.error
+        raise StopIteration
+
+
+def read_capture(path: str | Path, *, strict: bool = True) -> CaptureReader:
+    """Records in file order; see ``CaptureReader`` for a bad or truncated record.
+
+    Strict (the default): yields every intact record, then raises ``CaptureError`` with
+    the offset. ``strict=False``: stops there; the returned reader's ``error`` says why.
+    """
+    return CaptureReader(Path(path).read_bytes(), str(path), strict=strict)
 
 
 def payload_digest(path: str | Path) -> str:

@@ -18,6 +18,7 @@ from packets import (
     Lrf,
     Sync,
     UnknownPacketError,
+    Velocimeter,
     codec_for,
     cuc_from_us,
     cuc_to_s,
@@ -25,7 +26,7 @@ from packets import (
     decode,
     encode,
 )
-from packets.codec import CODECS, MAX_CUC, struct_format_of
+from packets.codec import CODECS, F32_MAX, F32_OVERFLOW, MAX_CUC, struct_format_of
 from packets.icd import ASM, SPECS, Apid, FrameStruct
 from packets.model import CLASS_OF_APID, Packet
 from packets.strategies import bad_crc, cucs, length_lie, packets_of, wrong_apid, wrong_version
@@ -39,6 +40,24 @@ def raw_values(apid: int) -> st.SearchStrategy[Packet]:
     fmt = CODECS[apid].data.format[1:]
     fields = [st.floats(width=32) if c == "f" else st.integers(0, INT_RANGE[c]) for c in fmt]
     return st.builds(CLASS_OF_APID[apid], *fields)
+
+
+def wide_values(apid: int) -> st.SearchStrategy[Packet]:
+    """Like ``raw_values`` but f32 fields get any Python float: also ones binary32 cannot hold."""
+    fmt = CODECS[apid].data.format[1:]
+    fields = [st.floats() if c == "f" else st.integers(0, INT_RANGE[c]) for c in fmt]
+    return st.builds(CLASS_OF_APID[apid], *fields)
+
+
+def fits_f32(v: float) -> bool:
+    """What the wire can carry: a finite float that ``struct.pack('>f')`` accepts."""
+    if not math.isfinite(v):
+        return False
+    try:
+        struct.pack(">f", v)
+    except OverflowError:
+        return False
+    return True
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -134,7 +153,7 @@ def reference_valid(apid: int, values: tuple[Any, ...]) -> bool:
     limits = {n: (lo, hi) for n, lo, hi in spec.limits}
     masks = dict(spec.bit_masks)
     for name, code, v in zip(spec.field_names, fmt, values, strict=True):
-        if code == "f" and not math.isfinite(v):
+        if code == "f" and not fits_f32(v):
             return False
         if name in limits and not limits[name][0] <= v <= limits[name][1]:
             return False
@@ -143,12 +162,28 @@ def reference_valid(apid: int, values: tuple[Any, ...]) -> bool:
     return True
 
 
+#: just below the smallest double that overflows binary32: it rounds down to F32_MAX
+BELOW_F32_OVERFLOW = math.nextafter(F32_OVERFLOW, 0.0)
+
+
 @settings(max_examples=600)
-@given(st.sampled_from(APIDS).flatmap(lambda a: st.tuples(st.just(a), raw_values(a))))
+@given(
+    st.sampled_from(APIDS).flatmap(
+        lambda a: st.tuples(st.just(a), st.one_of(raw_values(a), wide_values(a)))
+    )
+)
 @example((Apid.ENGINE_CMD, EngineCmd(1, 1, math.nan, 0.0)))
 @example((Apid.ENGINE_CMD, EngineCmd(1, 1, -0.0, 0.0)))
 @example((Apid.LRF, Lrf(math.inf, 1, 0, 0)))
 @example((Apid.SYNC, Sync(0, 0)))
+@example((Apid.VELOCIMETER, Velocimeter(1e39, 0.0, 0.0, 1)))
+@example((Apid.VELOCIMETER, Velocimeter(0.0, -1e39, 0.0, 1)))
+@example((Apid.VELOCIMETER, Velocimeter(F32_MAX, -F32_MAX, 0.0, 1)))
+@example((Apid.VELOCIMETER, Velocimeter(BELOW_F32_OVERFLOW, 0.0, -BELOW_F32_OVERFLOW, 1)))
+@example((Apid.VELOCIMETER, Velocimeter(0.0, 0.0, F32_OVERFLOW, 1)))
+@example((Apid.VELOCIMETER, Velocimeter(-F32_OVERFLOW, 0.0, 0.0, 1)))
+@example((Apid.ENGINE_CMD, EngineCmd(1, 1, 1e39, 0.0)))
+@example((Apid.ENGINE_CMD, EngineCmd(1, 1, 0.5, -1e39)))
 def test_generated_range_predicate_agrees_with_the_icd(case: tuple[int, Packet]) -> None:
     apid, values = case
     expected = reference_valid(apid, values)
@@ -180,6 +215,52 @@ def test_encode_refuses_out_of_range_values_naming_the_field(packet: Packet, fie
     # and decode refuses the same values sent with check=False
     with pytest.raises(FieldRangeError):
         decode(encode(packet, check=False))
+
+
+def test_f32_boundary_constants_match_struct() -> None:
+    assert struct.unpack(">f", struct.pack(">f", F32_MAX))[0] == F32_MAX
+    assert struct.unpack(">f", b"\x7f\x7f\xff\xff")[0] == F32_MAX
+    assert fits_f32(BELOW_F32_OVERFLOW) and not fits_f32(F32_OVERFLOW)
+    assert fits_f32(-BELOW_F32_OVERFLOW) and not fits_f32(-F32_OVERFLOW)
+
+
+@given(v=st.floats())
+@example(v=1e39)
+@example(v=-1e39)
+@example(v=F32_MAX)
+@example(v=-F32_MAX)
+@example(v=math.nextafter(F32_MAX, math.inf))  # rounds to F32_MAX on the wire
+@example(v=BELOW_F32_OVERFLOW)
+@example(v=F32_OVERFLOW)
+@example(v=-F32_OVERFLOW)
+@example(v=math.inf)
+@example(v=math.nan)
+def test_encode_accepts_exactly_the_floats_an_f32_can_carry(v: float) -> None:
+    """Never a raw OverflowError: a float too large for binary32 is a FieldRangeError."""
+    packet = Velocimeter(0.0, v, 0.0, 1)
+    if fits_f32(v):
+        sent = decode(encode(packet)).packet
+        assert isinstance(sent, Velocimeter)
+        assert sent.vy_mps == struct.unpack(">f", struct.pack(">f", v))[0]
+        assert abs(sent.vy_mps) <= F32_MAX
+    else:
+        with pytest.raises(FieldRangeError) as info:
+            encode(packet)
+        err = info.value
+        assert (err.packet, err.field) == ("VELOCIMETER", "vy_mps")
+        assert same_value(err.value, v)
+        assert "a finite f32" in err.expected
+        assert "VELOCIMETER.vy_mps" in str(err) and "finite f32" in str(err)
+
+
+@pytest.mark.parametrize("v", [1e39, -1e39, F32_OVERFLOW, 1e300])
+def test_encode_refuses_a_finite_float_too_large_for_f32(v: float) -> None:
+    with pytest.raises(FieldRangeError, match=r"VELOCIMETER\.vx_mps = .*a finite f32"):
+        encode(Velocimeter(v, 0.0, 0.0, 1))
+    with pytest.raises(FieldRangeError, match=r"ENGINE_CMD\.pitch_cmd_rad"):
+        encode(EngineCmd(1, 1, 0.5, v))
+    with pytest.raises(FieldRangeError, match=r"ENGINE_CMD\.throttle"):
+        encode(EngineCmd(1, 1, v, 0.0))  # a limited f32 too
 
 
 def test_encode_refuses_a_time_beyond_cuc() -> None:
