@@ -145,7 +145,7 @@ def test_bad_override_is_a_located_error(
     )
     assert rc == 2
     err = capsys.readouterr().err
-    assert "base.toml: vehicle.isp_s: expected a number > 0, found -1" in err
+    assert "--set vehicle.isp_s=-1: vehicle.isp_s: expected a number > 0, found -1" in err
 
 
 def test_default_out_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
