@@ -56,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
         title=f"{args.config.stem}: the same descent, two flight softwares",
         milestones=[(naive_fv["t_s"], "naive: LRF first valid")] if naive_fv else [],
     )
+    at_192 = next((r.truth for r in results["naive"].outcome.rows if r.truth.alt_m <= 192.0), None)
+    if at_192 is not None:
+        print(
+            f"naive at {at_192.alt_m:.0f} m: {abs(at_192.vz_mps):.0f} m/s down"
+            " (RESILIENCE's last telemetry: ~192 m at ~42 m/s)"
+        )
     print(f"naive: {n.upper()}   robust: {rb.upper()}")
     print(f"side by side: {comparison}")
     print(f"each run:     {root / 'naive' / 'descent.png'}  {root / 'robust' / 'descent.png'}")

@@ -92,6 +92,7 @@ def test_demo_tells_the_m2_story_side_by_side(
     assert main(["demo", "--fsw", "memory", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "naive: CRASH   robust: SOFT" in out
+    assert "RESILIENCE's last telemetry: ~192 m at ~42 m/s" in out
     assert (tmp_path / "naive" / "descent.png").exists()
     assert (tmp_path / "robust" / "descent.png").exists()
     assert (tmp_path / "comparison.png").read_bytes()[:4] == b"\x89PNG"
