@@ -11,8 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from fsw_stub.config import config_from_mapping
-from fsw_stub.core import FlightSoftware
+from fsw_stub.core import make
 from packets import Attitude, Discretes, Framer, Imu, Lrf, StateInit, Sync, cuc_from_us
 
 PERIOD_US = 50_000
@@ -43,21 +42,7 @@ def _inputs(n: int) -> list[bytes]:
 
 def main() -> None:
     for profile in ("naive", "robust"):
-        cfg = config_from_mapping(
-            {
-                "profile": profile,
-                "period_us": PERIOD_US,
-                "vehicle": {
-                    "dry_mass_kg": 340.0,
-                    "max_thrust_n": 3600.0,
-                    "min_throttle": 0.15,
-                    "isp_s": 310.0,
-                },
-                "lrf": {"mount_tilt_rad": 0.0},
-            },
-            "<bench>",
-        )
-        fsw = FlightSoftware(cfg)
+        fsw = make(profile, period_us=PERIOD_US)
         fsw.receive(Framer().encode(StateInit(3000.0, 0.0, 0.0, -55.0, 600.0, 20.0, 1.0), 0))
         inputs = _inputs(TICKS)
         clock = time.perf_counter_ns

@@ -23,8 +23,8 @@ def rng_for(seed: int, key: str) -> np.random.Generator:
     )
 
 
-class NormalStream:
-    """Standard normal draws, one Python float at a time, generated in blocks."""
+class _BlockStream:
+    """Draws from ``rng``, one Python float at a time, generated ``_BLOCK`` at a time."""
 
     __slots__ = ("_buf", "_i", "_rng")
 
@@ -33,32 +33,34 @@ class NormalStream:
         self._buf: list[float] = []
         self._i = 0
 
+    def _block(self) -> list[float]:
+        raise NotImplementedError
+
     def next(self) -> float:
         i = self._i
         if i >= len(self._buf):
-            self._buf = self._rng.standard_normal(_BLOCK).tolist()
+            self._buf = self._block()
             i = 0
         self._i = i + 1
         return self._buf[i]
 
 
-class UniformStream:
-    """Uniform draws in [0, 1), one Python float at a time, generated in blocks."""
+class NormalStream(_BlockStream):
+    """Standard normal draws."""
 
-    __slots__ = ("_buf", "_i", "_rng")
+    __slots__ = ()
 
-    def __init__(self, rng: np.random.Generator) -> None:
-        self._rng = rng
-        self._buf: list[float] = []
-        self._i = 0
+    def _block(self) -> list[float]:
+        return list(self._rng.standard_normal(_BLOCK).tolist())
 
-    def next(self) -> float:
-        i = self._i
-        if i >= len(self._buf):
-            self._buf = self._rng.random(_BLOCK).tolist()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
+
+class UniformStream(_BlockStream):
+    """Uniform draws in [0, 1)."""
+
+    __slots__ = ()
+
+    def _block(self) -> list[float]:
+        return list(self._rng.random(_BLOCK).tolist())
 
 
 class ErrorStream:

@@ -7,13 +7,15 @@ import math
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harness.launcher import FswKind, launch
+from harness.link.line import SerialLine
 from harness.plant.state import Touchdown, Truth
 from harness.sensors.base import Emission
-from harness.session import Session, SessionSettings
+from harness.session import Session, SessionOutcome, SessionSettings
 from harness.verdict import Verdict
 from packets import Lrf, StateInit, cuc_from_us
 
@@ -66,19 +68,26 @@ class FreeFallSim:
         return out
 
 
-def _session(mode: str, tmp_path: Path, n: int = 10, watchdog_s: float = 1.0):
+def _session(
+    mode: str,
+    tmp_path: Path,
+    n: int = 10,
+    sim: FreeFallSim | None = None,
+    **settings: Any,
+) -> tuple[SessionOutcome, FreeFallSim, float]:
+    """One session against ``fake_fsw.py MODE`` on a pty; asserts the child was reaped."""
     endpoint = launch(
         FswKind.PROCESS,
         run_dir=tmp_path,
         fsw_config=tmp_path / "FSW.toml",
         command=f"{sys.executable} {FAKE} {mode} {{port}} {n}",
     )
-    sim = FreeFallSim()
+    sim = sim or FreeFallSim()
     s = Session(
         sim,
         endpoint,
         StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
-        SessionSettings(watchdog_s=watchdog_s, boot_timeout_s=5.0),
+        SessionSettings(**{"watchdog_s": 1.0, "boot_timeout_s": 5.0, **settings}),
     )
     try:
         t0 = time.monotonic()
@@ -121,26 +130,10 @@ def test_fsw_that_goes_silent_is_fsw_timeout_after_the_watchdog(tmp_path: Path) 
 
 
 def test_fsw_that_never_answers_ping_is_fsw_timeout(tmp_path: Path) -> None:
-    endpoint = launch(
-        FswKind.PROCESS,
-        run_dir=tmp_path,
-        fsw_config=tmp_path / "FSW.toml",
-        command=f"{sys.executable} {FAKE} mute {{port}}",
-    )
-    s = Session(
-        FreeFallSim(),
-        endpoint,
-        StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
-        SessionSettings(boot_timeout_s=0.6, ping_interval_s=0.1),
-    )
-    try:
-        outcome = s.run()
-    finally:
-        endpoint.close()
+    outcome, _, _ = _session("mute", tmp_path, boot_timeout_s=0.6, ping_interval_s=0.1)
     assert outcome.verdict is Verdict.FSW_TIMEOUT
     assert "no PONG" in outcome.end_reason
     assert outcome.link["frames_sent"]["PING"] >= 3
-    assert endpoint.process is not None and endpoint.process.poll() is not None
 
 
 def test_garbage_between_answers_is_skipped_and_counted(tmp_path: Path) -> None:
@@ -170,22 +163,7 @@ class InterruptingSim(FreeFallSim):
 
 
 def test_ctrl_c_ends_the_run_as_aborted_with_what_it_had(tmp_path: Path) -> None:
-    endpoint = launch(
-        FswKind.PROCESS,
-        run_dir=tmp_path,
-        fsw_config=tmp_path / "FSW.toml",
-        command=f"{sys.executable} {FAKE} good {{port}}",
-    )
-    s = Session(
-        InterruptingSim(),
-        endpoint,
-        StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
-        SessionSettings(boot_timeout_s=5.0),
-    )
-    try:
-        outcome = s.run()
-    finally:
-        endpoint.close()
+    outcome, _, _ = _session("good", tmp_path, sim=InterruptingSim())
     assert outcome.verdict is Verdict.ABORTED
     assert "interrupted" in outcome.end_reason
     assert len(outcome.rows) == 21  # ticks 0..20 (t <= 1 s) were flown and are kept
@@ -194,31 +172,13 @@ def test_ctrl_c_ends_the_run_as_aborted_with_what_it_had(tmp_path: Path) -> None
 def test_a_slow_line_delays_frames_by_their_transmission_time(tmp_path: Path) -> None:
     """2400 baud, 10 bits a byte: a 26-byte LRF frame takes 108.4 ms on the line, so the
     LRF due at 100 ms arrives at 208.4 ms and is sent before SYNC(5) (250 ms), not SYNC(2)."""
-    from harness.link.line import SerialLine
-
     line = SerialLine(2400)
     assert line.tx_time_us(26) == 108_334
-    lrf_ticks = {}
-    for baud in (None, line):
-        endpoint = launch(
-            FswKind.PROCESS,
-            run_dir=tmp_path,
-            fsw_config=tmp_path / "FSW.toml",
-            command=f"{sys.executable} {FAKE} good {{port}}",
-        )
-        s = Session(
-            FreeFallSim(),
-            endpoint,
-            StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
-            SessionSettings(tx_time_us=None if baud is None else baud.tx_time_us),
-        )
-        try:
-            outcome = s.run()
-        finally:
-            endpoint.close()
-        lrf_ticks[baud is None] = [r.t_us for r in outcome.rows if r.lrf_sent is not None]
-    assert lrf_ticks[True][:3] == [100_000, 200_000, 300_000]  # instant line
-    assert lrf_ticks[False][:3] == [250_000, 350_000, 450_000]  # 108.3 ms later, next tick
+    instant, _, _ = _session("good", tmp_path)
+    slow, _, _ = _session("good", tmp_path, tx_time_us=line.tx_time_us)
+    sent_at = [[r.t_us for r in o.rows if r.lrf_sent is not None][:3] for o in (instant, slow)]
+    assert sent_at[0] == [100_000, 200_000, 300_000]  # instant line
+    assert sent_at[1] == [250_000, 350_000, 450_000]  # 108.3 ms later, next tick
 
 
 class BrokenSim(FreeFallSim):
@@ -231,22 +191,7 @@ class BrokenSim(FreeFallSim):
 
 
 def test_a_harness_error_keeps_what_the_run_had(tmp_path: Path) -> None:
-    endpoint = launch(
-        FswKind.PROCESS,
-        run_dir=tmp_path,
-        fsw_config=tmp_path / "FSW.toml",
-        command=f"{sys.executable} {FAKE} good {{port}}",
-    )
-    s = Session(
-        BrokenSim(),
-        endpoint,
-        StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
-        SessionSettings(boot_timeout_s=5.0),
-    )
-    try:
-        outcome = s.run()
-    finally:
-        endpoint.close()
+    outcome, _, _ = _session("good", tmp_path, sim=BrokenSim())
     assert outcome.verdict is Verdict.ABORTED
     assert "ZeroDivisionError: plant bug" in outcome.end_reason
     assert outcome.harness_error is not None and "Traceback" in outcome.harness_error
