@@ -64,6 +64,16 @@ def _line(scenario: Scenario) -> SerialLine | None:
     return SerialLine(baud) if baud else None
 
 
+def _resync_quiet_s(line: SerialLine | None) -> float:
+    """Quiet time before a partial frame is given up: twice the longest valid frame's
+    time on the line (ICD §2 rule 7), and never below 0.2 s of OS scheduling slack."""
+    from packets.icd import MAX_FRAME_LEN
+
+    if line is None:
+        return 0.2
+    return max(0.2, 2 * line.tx_time_us(MAX_FRAME_LEN) / 1e6)
+
+
 def run_dir_for(scenario: Scenario, profile: str, seed: int, root: Path = Path("runs")) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return root / f"{scenario.name}-{profile}-s{seed}-{stamp}"
@@ -122,7 +132,8 @@ def run(req: RunRequest) -> RunResult:
                 max_sim_time_us=int(scenario.run.max_sim_time_s * 1e6),
                 watchdog_s=fsw.watchdog_s,
                 boot_timeout_s=fsw.boot_timeout_s,
-                tx_time_us=None if line is None else line.tx_time_us,
+                line=line,
+                resync_quiet_s=_resync_quiet_s(line),
             ),
             link=link,
             dry_mass_kg=vehicle.dry_mass_kg,

@@ -11,17 +11,18 @@ from __future__ import annotations
 import math
 import time
 import traceback
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from harness.launcher import FswEndpoint
 from harness.link.base import Link, LinkError
+from harness.link.line import SerialLine, TxQueue
 from harness.plant.state import Touchdown, Truth
+from harness.report.metrics import milestones
 from harness.sensors.base import Emission
 from harness.verdict import Cause, Verdict, judge
 from packets import (
+    SPECS,
     Apid,
     Deframer,
     EngineCmd,
@@ -29,7 +30,6 @@ from packets import (
     Framer,
     FswStatus,
     Lrf,
-    LrfStatus,
     NavFlags,
     Ping,
     Pong,
@@ -37,8 +37,10 @@ from packets import (
     Sync,
     cuc_from_us,
 )
+from packets.model import CLASS_OF_APID
 
 _ENGINE_CMD_HEADER_APID = int(Apid.ENGINE_CMD)
+_NAME_OF = {cls: SPECS[apid].name for apid, cls in CLASS_OF_APID.items()}
 
 
 class SimulatorLike(Protocol):
@@ -64,8 +66,11 @@ class SessionSettings:
     boot_timeout_s: float = 15.0
     ping_interval_s: float = 0.25
     read_slice_s: float = 0.05
-    #: bytes of one frame on the H2F line (None = no line model: instant transmission)
-    tx_time_us: Callable[[int], int] | None = None
+    #: a partial frame is given up once the link has been quiet this long; at least
+    #: the time the longest valid frame (1028 bytes) takes on the line
+    resync_quiet_s: float = 0.2
+    #: the H2F serial line model (None: frames arrive when due)
+    line: SerialLine | None = None
 
 
 class TickRow(NamedTuple):
@@ -149,9 +154,8 @@ class Session:
         self._last_status: FswStatus | None = None
         self._status_k: FswStatus | None = None
         self._last_pong: Pong | None = None
-        self._line_free_us = 0
-        #: frames on the H2F line: (arrival sim time, bytes, emission), FIFO
-        self._line: deque[tuple[int, bytes, Emission]] = deque()
+        self._last_rx = time.monotonic()
+        self._line: TxQueue[Emission] = TxQueue(settings.line)
 
     # --- link I/O ------------------------------------------------------------
 
@@ -194,14 +198,17 @@ class Session:
             self._ended_by_link(str(exc))
         except OSError as exc:
             self._ended_by_link(f"read failed: {exc}")
+        now = time.monotonic()
         if not data:
             if self.endpoint.exit_code() is not None:
                 self._ended_by_link("the FSW process exited")
-            if self._deframer.pending:
-                # quiet link with a partial candidate: give it up (ICD §2 rule 7)
+            if self._deframer.pending and now - self._last_rx >= self.s.resync_quiet_s:
+                # quiet for longer than the rest of any frame takes: give the partial
+                # candidate up (ICD §2 rule 7)
                 self._counters.resyncs += 1
                 return self._deframer.resync()
             return []
+        self._last_rx = now
         self._counters.bytes_received += len(data)
         return self._deframer.feed(data)
 
@@ -292,36 +299,23 @@ class Session:
     def _frames_due(self, pending: list[Emission], t_us: int) -> tuple[bytes, Lrf | None]:
         """The frames that reach the FSW by ``t_us``, in line order; the rest stay queued.
 
-        Without a line model a frame arrives when it is due. With one, frames queue FIFO
-        on the H2F line in order of due time (DISCRETES last): each starts when it is due
-        and the line is free and arrives its transmission time later (ICD §4: the harness
-        models transmission time in sim time). A frame is encoded once, when it is due, so
-        sequence counts follow the line order. SYNC is the lockstep token and is not
-        delayed (its load still counts in the capacity check); ENGINE_CMD applies from
-        t_k (ICD §4).
+        Frames queue FIFO on the H2F line (``TxQueue``) in order of due time, DISCRETES
+        last; each is encoded once, when due, so sequence counts follow the line order.
+        SYNC is the lockstep token and is not delayed (its load still counts in the
+        capacity check); ENGINE_CMD applies from t_k (ICD §4).
         """
         ready = [e for e in pending if e.due_us <= t_us]
         if ready:
             pending[:] = [e for e in pending if e.due_us > t_us]
             ready.sort(key=lambda e: (e.sensor == "discretes", e.due_us))
-            tx = self.s.tx_time_us
             encode = self._framer.encode
-            line = self._line
             for e in ready:
-                frame = encode(e.packet, e.cuc, check=False)
-                if tx is None:
-                    arrival = e.due_us
-                else:
-                    arrival = max(e.due_us, self._line_free_us) + tx(len(frame))
-                    self._line_free_us = arrival
-                line.append((arrival, frame, e))
+                self._line.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
         out = []
         lrf: Lrf | None = None
-        line = self._line
-        while line and line[0][0] <= t_us:
-            _, frame, e = line.popleft()
+        for frame, e in self._line.arrived(t_us):
             out.append(frame)
-            self._count(e.sensor)
+            self._count(_NAME_OF[type(e.packet)])
             if type(e.packet) is Lrf:
                 lrf = e.packet
         return b"".join(out), lrf
@@ -395,7 +389,7 @@ class Session:
             touchdown=td,
             rows=rows,
             events=self._events,
-            metrics=_metrics(rows, self.sim.propellant_out_us, self.dry_mass_kg),
+            metrics=milestones(rows, self.sim.propellant_out_us, self.dry_mass_kg),
             link=self._link_counters(),
             sim_time_s=sim_time_s,
             wall_time_s=wall,
@@ -444,46 +438,3 @@ class Session:
                 "rx_rejected": st.rx_rejected,
             }
         return out
-
-
-def _metrics(
-    rows: list[TickRow], propellant_out_us: int | None, dry_mass_kg: float
-) -> dict[str, Any]:
-    """Milestones an engineer asks for first, read off the telemetry."""
-    first_valid = None
-    latched = None
-    est_zero = None
-    max_err = 0.0
-    min_prop = math.inf
-    for r in rows:
-        tr = r.truth
-        if first_valid is None and r.lrf_sent is not None and r.lrf_sent.status & LrfStatus.VALID:
-            first_valid = {
-                "t_s": r.t_us / 1e6,
-                "alt_true_m": tr.alt_m,
-                "vz_true_mps": tr.vz_mps,
-            }
-        st = r.status
-        if st is not None:
-            max_err = max(max_err, abs(st.est_alt_m - tr.alt_m))
-            if latched is None and st.nav_flags & NavFlags.LRF_FAILED:
-                latched = {"t_s": r.t_us / 1e6, "alt_true_m": tr.alt_m, "est_alt_m": st.est_alt_m}
-            if est_zero is None and st.est_alt_m <= 10.0 and tr.alt_m > 50.0:
-                est_zero = {"t_s": r.t_us / 1e6, "alt_true_m": tr.alt_m, "vz_true_mps": tr.vz_mps}
-        min_prop = min(min_prop, tr.mass_kg)
-    prop_out = None
-    if propellant_out_us is not None:
-        prop_out = {"t_s": propellant_out_us / 1e6}
-        for r in rows:
-            if r.t_us >= propellant_out_us:
-                prop_out["alt_true_m"] = r.truth.alt_m
-                break
-    return {
-        "lrf_first_valid": first_valid,
-        "lrf_latched_failed": latched,
-        "estimate_near_zero_in_air": est_zero,
-        "propellant_out": prop_out,
-        "min_propellant_kg": None if math.isinf(min_prop) else min_prop - dry_mass_kg,
-        "max_abs_alt_error_m": max_err,
-        "ticks": len(rows),
-    }

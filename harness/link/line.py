@@ -12,10 +12,13 @@ unlimited line (an in-memory or pty link that models no wire).
 from __future__ import annotations
 
 import math
+from collections import deque
+from typing import Generic, TypeVar
 
 from harness.errors import HarnessError
 
 US_PER_S = 1_000_000
+T = TypeVar("T")
 
 
 class LineCapacityError(HarnessError):
@@ -89,3 +92,37 @@ class SerialLine:
 
     def __repr__(self) -> str:
         return f"SerialLine(baud={self.baud}, bits_per_byte={self.bits_per_byte})"
+
+
+class TxQueue(Generic[T]):
+    """Frames on one direction of a FIFO line, in sim time.
+
+    A frame put at ``due_us`` starts when it is due and the line is free, and arrives
+    its transmission time later; ``arrived(t_us)`` pops, in line order, every frame
+    that has arrived by ``t_us``. Without a line (``None``) a frame arrives when due.
+    """
+
+    def __init__(self, line: SerialLine | None) -> None:
+        self._tx = None if line is None or line.unlimited else line.tx_time_us
+        self._free_us = 0
+        self._queue: deque[tuple[int, bytes, T]] = deque()
+
+    def put(self, due_us: int, frame: bytes, item: T) -> int:
+        """Queue a frame; returns its arrival time (µs)."""
+        if self._tx is None:
+            arrival = due_us
+        else:
+            arrival = self._free_us = max(due_us, self._free_us) + self._tx(len(frame))
+        self._queue.append((arrival, frame, item))
+        return arrival
+
+    def arrived(self, t_us: int) -> list[tuple[bytes, T]]:
+        q = self._queue
+        out = []
+        while q and q[0][0] <= t_us:
+            _, frame, item = q.popleft()
+            out.append((frame, item))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._queue)

@@ -175,7 +175,7 @@ def test_a_slow_line_delays_frames_by_their_transmission_time(tmp_path: Path) ->
     line = SerialLine(2400)
     assert line.tx_time_us(26) == 108_334
     instant, _, _ = _session("good", tmp_path)
-    slow, _, _ = _session("good", tmp_path, tx_time_us=line.tx_time_us)
+    slow, _, _ = _session("good", tmp_path, line=line)
     sent_at = [[r.t_us for r in o.rows if r.lrf_sent is not None][:3] for o in (instant, slow)]
     assert sent_at[0] == [100_000, 200_000, 300_000]  # instant line
     assert sent_at[1] == [250_000, 350_000, 450_000]  # 108.3 ms later, next tick
