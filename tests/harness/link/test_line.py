@@ -69,3 +69,24 @@ def test_bad_parameters() -> None:
         SerialLine(-1)
     with pytest.raises(ValueError, match="bits_per_byte"):
         SerialLine(9600, 0)
+
+
+def test_tx_queue_is_fifo_in_sim_time() -> None:
+    from harness.link.line import TxQueue
+
+    q: TxQueue[str] = TxQueue(SerialLine(115200))  # 26 B -> 2257 us, 47 B -> 4080 us
+    assert q.put(0, b"x" * 47, "imu") == 4080
+    assert q.put(0, b"y" * 26, "lrf") == 4080 + 2257  # waits for the line
+    assert q.put(10_000, b"z" * 26, "att") == 10_000 + 2257  # line idle again
+    assert q.arrived(4079) == []
+    assert [i for _, i in q.arrived(6337)] == ["imu", "lrf"]
+    assert len(q) == 1
+    assert q.arrived(12_257) == [(b"z" * 26, "att")]
+
+
+def test_tx_queue_without_a_line_delivers_when_due() -> None:
+    from harness.link.line import TxQueue
+
+    q: TxQueue[int] = TxQueue(None)
+    assert q.put(5, b"a" * 1000, 1) == 5
+    assert [i for _, i in q.arrived(5)] == [1]
