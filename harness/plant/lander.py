@@ -200,7 +200,7 @@ class Lander:
                     h1 = h1 + (hs[i + 1] - h1) * (u - i)
         if not (z1 - h1 > 0.0 and (m1 >= self.dry_mass_kg or out_of_propellant)):
             return self._slow(dt)  # an event inside the step: ``_fly`` bisects it
-        y = self._y = (
+        self._y = (
             x1,
             z1,
             vx + h6 * (k1vx + 2.0 * k2vx + 2.0 * k3vx + (a4 * sn + gx)),
@@ -210,33 +210,10 @@ class Lander:
         )
         self._h = h1
         # _settle(th0, 0.0): settled, so the tilt takes the command's value (and sign)
-        tilt = self._tilt = self._tilt_cmd
+        self._tilt = self._tilt_cmd
         self._rate = 0.0
-        thrust = self._thrust = target if abs(t_b - target) < _THRUST_SNAP_N else t_b
-        # _advance(), inlined (no touchdown on this path)
-        k = self.k + 1
-        self.k = k
-        truth = self.truth = _new_truth(
-            Truth,
-            (
-                k * self.step_us,
-                x1,
-                z1,
-                z1 - h1,
-                y[2],
-                y[3],
-                tilt,
-                0.0,
-                m1,
-                thrust,
-                self._throttle,
-                self._engine_on,
-                y[5],
-                self._sf_z,
-                False,
-            ),
-        )
-        return truth
+        self._thrust = target if abs(t_b - target) < _THRUST_SNAP_N else t_b
+        return self._advance()
 
     def _slow(self, dt: float) -> Truth:
         """Every step but the inlined one: at rest, steady thrust, manoeuvres, events."""
@@ -248,30 +225,8 @@ class Lander:
 
     def _advance(self) -> Truth:
         """Count the step and publish its truth."""
-        k = self.k + 1
-        self.k = k
-        x, z, vx, vz, m, s = self._y
-        # Truth's fields in order, without NamedTuple.__new__'s extra frame
-        truth = self.truth = _new_truth(
-            Truth,
-            (
-                k * self.step_us,
-                x,
-                z,
-                z - self._h,
-                vx,
-                vz,
-                self._tilt,
-                self._rate,
-                m,
-                self._thrust,
-                self._throttle,
-                self._engine_on,
-                s,
-                self._sf_z,
-                self.touchdown is not None,
-            ),
-        )
+        self.k += 1
+        truth = self.truth = self._make_truth()
         return truth
 
     def _cruise(self, dt: float) -> bool:
@@ -539,23 +494,26 @@ class Lander:
 
     def _make_truth(self) -> Truth:
         x, z, vx, vz, m, s = self._y
-        # positional, in Truth's field order (this runs every step)
-        return Truth(
-            self.k * self.step_us,
-            x,
-            z,
-            z - self._h,
-            vx,
-            vz,
-            self._tilt,
-            self._rate,
-            m,
-            self._thrust,
-            self._throttle,
-            self._engine_on,
-            s,
-            self._sf_z,
-            self.touchdown is not None,
+        # Truth's fields in order, without NamedTuple.__new__'s extra frame (every step)
+        return _new_truth(
+            Truth,
+            (
+                self.k * self.step_us,
+                x,
+                z,
+                z - self._h,
+                vx,
+                vz,
+                self._tilt,
+                self._rate,
+                m,
+                self._thrust,
+                self._throttle,
+                self._engine_on,
+                s,
+                self._sf_z,
+                self.touchdown is not None,
+            ),
         )
 
 
