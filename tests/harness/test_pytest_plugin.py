@@ -1,0 +1,41 @@
+"""The pytest plugin: the ``hil`` fixture flies the FSW chosen on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.pytest_plugin import Hil
+
+CONFIGS = Path(__file__).resolve().parents[2] / "hil_configs"
+
+
+def test_hil_fixture_runs_a_scenario_and_keeps_its_artifacts(hil: Hil) -> None:
+    r = hil.run("hil_configs/nominal.toml", profile="robust")
+    assert r.verdict == "soft", r.end_reason
+    assert r.result["fsw"]["kind"] == hil.fsw  # memory unless --hil-fsw says otherwise
+    assert r.touchdown is not None and r.touchdown["vz_mps"] > -2.0
+    assert (r.run_dir / "result.json").is_file()
+
+
+def test_command_line_chooses_the_fsw_and_failures_name_their_runs(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_bench=f"""
+        def test_kind_is_passed_through(hil):
+            r = hil.run(r"{CONFIGS / "nominal.toml"}", profile="robust")
+            assert r.result["fsw"]["kind"] == "python-stub"
+            assert r.verdict == "soft"
+
+        def test_m2_naive_must_fail(hil):
+            r = hil.run(r"{CONFIGS / "hakuto_r_m2.toml"}", profile="naive")
+            assert r.verdict == "soft"
+        """
+    )
+    result = pytester.runpytest("--hil-fsw", "python-stub")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*lunar-hil runs*", "crash: touchdown at t=*-> *hakuto_r_m2-naive-0*"]
+    )
