@@ -24,6 +24,7 @@ from typing import IO
 from harness.errors import HarnessError
 from harness.link.base import Link
 from harness.link.pty import PtyPair
+from harness.link.serial import SerialLink
 
 _TERMINATE_GRACE_S = 2.0
 
@@ -122,8 +123,6 @@ def launch(
     if kind is FswKind.DEVICE:
         if not port:
             raise LaunchError("--fsw device needs --port URL (e.g. /dev/ttyUSB0)")
-        from harness.link.serial import SerialLink
-
         return FswEndpoint(kind, SerialLink(port), f"device at {port}")
     pty = PtyPair()
     if kind is FswKind.PYTHON_STUB:

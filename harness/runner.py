@@ -25,6 +25,8 @@ from harness.report.telemetry import write_telemetry
 from harness.scenario import Scenario, load_scenario
 from harness.session import Session, SessionOutcome, SessionSettings
 from harness.simulator import Simulator
+from packets import SPECS, Apid
+from packets.icd import MAX_FRAME_LEN
 
 CAPTURE_NAME = "capture.lhcap"
 
@@ -67,8 +69,6 @@ def _line(scenario: Scenario) -> SerialLine | None:
 def _resync_quiet_s(line: SerialLine | None) -> float:
     """Quiet time before a partial frame is given up: twice the longest valid frame's
     time on the line (ICD §2 rule 7), and never below 0.2 s of OS scheduling slack."""
-    from packets.icd import MAX_FRAME_LEN
-
     if line is None:
         return 0.2
     return max(0.2, 2 * line.tx_time_us(MAX_FRAME_LEN) / 1e6)
@@ -188,8 +188,6 @@ def run(req: RunRequest) -> RunResult:
 
 def scenario_load_bytes_per_s(scenario: Scenario) -> tuple[float, float]:
     """Offered load on each direction of the line: sensor frames + SYNC; FSW answers."""
-    from packets import SPECS, Apid
-
     period_s = scenario.run.control_period_us / 1e6
     sensors = scenario.sensors
     rates = (

@@ -9,6 +9,7 @@ waits. A silent, crashed or babbling FSW ends the run with a verdict, never a ha
 from __future__ import annotations
 
 import math
+import subprocess
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -180,16 +181,14 @@ class Session:
         raise _RunEndedError(Verdict.LINK_LOST, f"link lost at t={self.t_us / 1e6:.2f} s: {why}")
 
     def _wait_exit(self, within_s: float) -> int | None:
+        """The child's exit code if it exits within ``within_s``; None otherwise."""
         proc = self.endpoint.process
         if proc is None:
             return None
-        deadline = time.monotonic() + within_s
-        while time.monotonic() < deadline:
-            code = proc.poll()
-            if code is not None:
-                return code
-            time.sleep(0.01)  # polling a child's exit; correctness does not depend on it
-        return proc.poll()
+        try:
+            return proc.wait(timeout=within_s)
+        except subprocess.TimeoutExpired:
+            return None
 
     def _receive(self, timeout_s: float) -> list[Any]:
         try:
