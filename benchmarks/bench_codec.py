@@ -11,6 +11,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from benchmarks.figures import Figures
 from packets import (
     Attitude,
     Deframer,
@@ -29,6 +30,8 @@ from packets import (
 from packets.icd import FrameStruct
 
 REPEATS = 7
+#: DESIGN.md: encode and deframe each >= 200 k frames/s
+BUDGET_K = 200.0
 TICKS = 2_000  # control ticks per repetition
 CONSTRUCT_FRAMES = 3_000
 PERIOD_US = 50_000
@@ -70,7 +73,7 @@ def median_rate(n_frames: int, fn: Callable[[], object]) -> tuple[float, float]:
     return statistics.median(rates), max(rates)
 
 
-def main() -> None:
+def main(figures: Figures) -> None:
     items = traffic(TICKS)
     n = len(items)
     stream = Framer().encode_all(items)
@@ -96,7 +99,7 @@ def main() -> None:
         ("deframe + check + decode", deframe_all),
     ):
         med, best = median_rate(n, fn)
-        print(f"  {label:<28} {med / 1e3:8.1f} k frames/s  (best {best / 1e3:.1f} k)")
+        figures.add(label, med / 1e3, "k frames/s", budget=BUDGET_K, best=best / 1e3)
 
     # construct's interpreter on the same mix, for comparison
     sample_items = items[:CONSTRUCT_FRAMES]
@@ -111,10 +114,10 @@ def main() -> None:
             FrameStruct.parse(f)
 
     med, _ = median_rate(len(frames), construct_parse)
-    print(f"  {'construct parse':<28} {med / 1e3:8.1f} k frames/s")
+    figures.add("construct parse", med / 1e3, "k frames/s")
     med, _ = median_rate(len(frames), construct_build)
-    print(f"  {'construct parse + build':<28} {med / 1e3:8.1f} k frames/s")
+    figures.add("construct parse + build", med / 1e3, "k frames/s")
 
 
 if __name__ == "__main__":
-    main()
+    main(Figures())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from benchmarks.figures import Figures
 from fsw_stub.core import make
 from packets import Attitude, Discretes, Framer, Imu, Lrf, StateInit, Sync, cuc_from_us
 
@@ -40,7 +41,7 @@ def _inputs(n: int) -> list[bytes]:
     return out
 
 
-def main() -> None:
+def main(figures: Figures) -> None:
     for profile in ("naive", "robust"):
         fsw = make(profile, period_us=PERIOD_US)
         fsw.receive(Framer().encode(StateInit(3000.0, 0.0, 0.0, -55.0, 600.0, 20.0, 1.0), 0))
@@ -53,12 +54,16 @@ def main() -> None:
             samples.append((clock() - t0) / 1000.0)
         samples.sort()
         p99 = samples[int(0.99 * len(samples))]
-        print(
-            f"fsw_stub {profile:6s} control cycle (9-10 frames in, status+cmd out): "
-            f"median {statistics.median(samples):6.1f} µs  p99 {p99:6.1f} µs  "
-            f"(budget 100 µs median, {TICKS} ticks)"
+        figures.add(
+            f"fsw_stub {profile} control cycle, median",
+            statistics.median(samples),
+            "µs",
+            budget=100.0,
+            higher_is_better=False,
+            p99_us=p99,
+            ticks=TICKS,
         )
 
 
 if __name__ == "__main__":
-    main()
+    main(Figures())

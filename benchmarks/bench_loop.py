@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.figures import Figures
 from harness import runner
 
 SCENARIO = Path(__file__).resolve().parents[1] / "hil_configs" / "nominal.toml"
@@ -36,17 +37,19 @@ def measure(kind: str, reps: int) -> list[float]:
     return factors
 
 
-def main(reps: int = 5) -> None:
+def main(figures: Figures, reps: int = 5) -> None:
     print(f"whole loop, lockstep, {SCENARIO.name}, robust stub, {reps} runs each")
     for kind, budget in (("memory", 300.0), ("python-stub", 100.0)):
         f = measure(kind, reps)
-        med = statistics.median(f)
-        verdict = "OK" if med >= budget else "BELOW BUDGET"
-        print(
-            f"{kind:12s} median {med:7.0f}x real time  (min {min(f):.0f}x, max {max(f):.0f}x;"
-            f" budget >= {budget:.0f}x: {verdict})"
+        figures.add(
+            f"{kind} lockstep, median",
+            statistics.median(f),
+            "x real time",
+            budget=budget,
+            min=min(f),
+            max=max(f),
         )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    main(Figures(), int(sys.argv[1]) if len(sys.argv) > 1 else 5)
