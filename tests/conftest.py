@@ -18,3 +18,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    """Say plainly which checks could not run for want of a system tool, and how to fix it."""
+    from tests.system_tools import NOT_RUN
+
+    if not NOT_RUN:
+        return
+    terminalreporter.section("checks not run (a system tool is missing)")
+    for tool, package, nodeid in NOT_RUN:
+        terminalreporter.line(f"{nodeid or '(a test)'}: needs {tool} (apt-get install {package})")
