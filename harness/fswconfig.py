@@ -12,6 +12,8 @@ Scenario keys (section ``[fsw]``, all optional):
   sigma_v_mps     1-sigma of each uploaded velocity (default 2 m/s)
   watchdog_s      wall-clock wait for each ENGINE_CMD (default 5)
   boot_timeout_s  PING until PONG for at most this long (default 15)
+  max_missed_commands  consecutive ticks without a valid ENGINE_CMD before the run ends
+                  as fsw_protocol (ICD §4; default: 1 s of sim time in ticks)
   [fsw.stub]      extra keys copied into the stub's FSW.toml (gains, gates)
 """
 
@@ -46,6 +48,8 @@ class FswSettings:
     sigma_v_mps: float = 2.0
     watchdog_s: float = 5.0
     boot_timeout_s: float = 15.0
+    #: None: 1 s of sim time (the session converts it to ticks)
+    max_missed_commands: int | None = None
     stub: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -65,6 +69,7 @@ def fsw_settings(table: ConfigTable) -> FswSettings:
         sigma_v_mps=table.number("sigma_v_mps", d.sigma_v_mps, min=0.0),
         watchdog_s=table.number("watchdog_s", d.watchdog_s, min=0.01),
         boot_timeout_s=table.number("boot_timeout_s", d.boot_timeout_s, min=0.01),
+        max_missed_commands=table.integer("max_missed_commands", 0, min=0) or None,
         stub=dict(table.table("stub").data),
     )
     table.done()

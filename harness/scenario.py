@@ -27,6 +27,7 @@ Sections (units in the key names; ``extends = "base.toml"`` merges a parent file
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from dataclasses import dataclass, field
@@ -140,6 +141,11 @@ class TerrainSettings:
     roughness: Roughness = field(default_factory=Roughness)
 
     def build(self) -> Terrain:
+        """The terrain, built once per settings in a process (it is read-only, and its
+        roughness seed is independent of the run seed, so runs may share it)."""
+        return _build_terrain(self)
+
+    def _build(self) -> Terrain:
         key = zlib.crc32(b"terrain:roughness")
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(key,)))
         return Terrain(
@@ -152,6 +158,11 @@ class TerrainSettings:
             roughness=self.roughness,
             rng=rng,
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _build_terrain(settings: TerrainSettings) -> Terrain:
+    return settings._build()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ class Verdict(StrEnum):
     FSW_TIMEOUT = "fsw_timeout"
     FSW_CRASH = "fsw_crash"
     LINK_LOST = "link_lost"
+    #: the FSW kept sending no valid ENGINE_CMD for longer than allowed (ICD §4)
+    FSW_PROTOCOL = "fsw_protocol"
     #: the operator interrupted the run (Ctrl-C); the artifacts hold what it had
     ABORTED = "aborted"
 
@@ -25,6 +27,7 @@ class Cause(StrEnum):
     LRF_LATCHED_FAILED = "lrf_latched_failed"
     LRF_FALLBACK = "fallback_navigation"
     ENGINE_CMD_REJECTED = "engine_cmd_rejected"
+    ENGINE_CMD_LOST = "engine_cmd_lost"
     STALE_ANSWERS = "stale_answers"
 
 

@@ -52,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
     comparison = root / "comparison.png"
     plot_comparison(
         comparison,
-        [(p, r.outcome.rows, r.result["verdict"]) for p, r in results.items()],
+        [(p, r.rows, r.result["verdict"]) for p, r in results.items()],
         title=f"{args.config.stem}: the same descent, two flight softwares",
         milestones=[(naive_fv["t_s"], "naive: LRF first valid")] if naive_fv else [],
     )
-    at_192 = next((r.truth for r in results["naive"].outcome.rows if r.truth.alt_m <= 192.0), None)
+    at_192 = next((r.truth for r in results["naive"].rows if r.truth.alt_m <= 192.0), None)
     if at_192 is not None:
         print(
             f"naive at {at_192.alt_m:.0f} m: {abs(at_192.vz_mps):.0f} m/s down"
