@@ -16,11 +16,9 @@ nothing kept (the FSW's files live in a temporary directory for the run).
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 import traceback
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,77 +35,15 @@ from harness.link.line import SerialLine
 from harness.outcome import SessionOutcome, TickRow
 from harness.report.metrics import milestones
 from harness.report.observers import RowRecorder
+from harness.report.summary import CAPTURE_NAME, jsonable, plot_milestones, summary_lines
 from harness.report.telemetry import TelemetryWriter
+from harness.runspec import ARTIFACT_POLICIES, RunRequest, RunResult, RunSpec, RunSummary
 from harness.scenario import Scenario, load_scenario
 from harness.session import Session, SessionSettings
 from harness.simulator import Simulator
 from harness.verdict import Verdict
 from packets import SPECS, Apid
 from packets.icd import MAX_FRAME_LEN
-
-CAPTURE_NAME = "capture.lhcap"
-ARTIFACT_POLICIES = ("none", "result", "full")
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    """What the command line asks for: a scenario file, overrides and choices."""
-
-    config: Path
-    profile: str | None = None
-    seed: int | None = None
-    fsw_kind: str | None = None
-    port: str | None = None
-    command: str | None = None
-    out: Path | None = None
-    overrides: tuple[str, ...] = ()
-    plot: bool = True
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One run, fully described, picklable: the same spec gives the same bytes anywhere."""
-
-    scenario: Scenario
-    seed: int | None = None
-    profile: str | None = None
-    fsw_kind: str | None = None
-    port: str | None = None
-    command: str | None = None
-    #: the run directory (``artifacts`` "result"/"full"); None: under runs/
-    out: Path | None = None
-    artifacts: str = "full"
-    plot: bool = True
-    #: return the telemetry rows in the summary (plots, tests)
-    keep_rows: bool = False
-    #: for the record and for blaming a bad value on its --set
-    overrides: tuple[str, ...] = ()
-    config: str | None = None
-
-
-@dataclass
-class RunSummary:
-    """What a run gives back: result.json's object, the telemetry digest, where it lives."""
-
-    result: dict[str, Any]
-    telemetry_sha256: str | None
-    run_dir: Path | None
-    rows: list[TickRow] | None = field(default=None, repr=False)
-    #: the session's outcome (in-process callers only; not sent across processes)
-    outcome: SessionOutcome | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def verdict(self) -> str:
-        return str(self.result["verdict"])
-
-
-@dataclass
-class RunResult:
-    """``run``'s answer: the run directory, result.json's object and the rows."""
-
-    run_dir: Path
-    result: dict[str, Any]
-    rows: list[TickRow]
 
 
 def _settings(scenario: Scenario, overrides: tuple[str, ...]) -> FswSettings:
@@ -267,11 +203,11 @@ def fly(spec: RunSpec) -> RunSummary:
         result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
         result["telemetry_sha256"] = telemetry.sha256
         if spec.artifacts != "none":
-            (run_dir / "result.json").write_text(json.dumps(_jsonable(result), indent=2) + "\n")
+            (run_dir / "result.json").write_text(json.dumps(jsonable(result), indent=2) + "\n")
         if full and spec.plot:
             _plot(run_dir, scenario, profile, seed, result, rows)
         return RunSummary(
-            result=_jsonable(result),
+            result=jsonable(result),
             telemetry_sha256=telemetry.sha256,
             run_dir=None if spec.artifacts == "none" else run_dir,
             rows=rows if spec.keep_rows else None,
@@ -333,7 +269,7 @@ def _plot(
         rows,
         title=f"{scenario.name} · {profile} FSW · seed {seed} → {result['verdict']}",
         fault_windows=fault_windows_of(result["faults_applied"]),
-        milestones=_milestones(result["metrics"]),
+        milestones=plot_milestones(result["metrics"]),
         dry_mass_kg=scenario.vehicle.dry_mass_kg,
         lrf_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
     )
@@ -356,66 +292,15 @@ def scenario_load_bytes_per_s(scenario: Scenario) -> tuple[float, float]:
     return h2f, f2h
 
 
-def _milestones(m: dict[str, Any]) -> list[tuple[float, str]]:
-    out = []
-    if m.get("lrf_first_valid"):
-        fv = m["lrf_first_valid"]
-        out.append((fv["t_s"], f"LRF first valid {fv['alt_true_m']:.0f} m"))
-    if m.get("lrf_latched_failed"):
-        out.append((m["lrf_latched_failed"]["t_s"], "LRF latched failed"))
-    if m.get("propellant_out"):
-        out.append((m["propellant_out"]["t_s"], "propellant out"))
-    return out
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if hasattr(x, "item"):  # numpy scalars
-        return x.item()
-    return x
-
-
-def summary_lines(r: RunResult) -> list[str]:
-    """The short human summary `lunar-hil run` prints."""
-    res = r.result
-    lines = [f"verdict: {res['verdict'].upper()}  ({res['end_reason']})"]
-    if res["causes"]:
-        lines.append("causes: " + ", ".join(res["causes"]))
-    td = res["touchdown"]
-    if td:
-        lines.append(
-            f"touchdown: t={td['t_s']:.1f} s  v_z={td['vz_mps']:.2f} m/s"
-            f"  v_x={td['vx_mps']:.2f} m/s  tilt={td['tilt_deg']:.1f}°"
-            f"  propellant={td['propellant_kg']:.1f} kg"
-        )
-    m = res["metrics"]
-    fv = m.get("lrf_first_valid")
-    lines.append(
-        f"LRF first valid at {fv['alt_true_m']:.0f} m, {abs(fv['vz_true_mps']):.0f} m/s"
-        f" (t={fv['t_s']:.1f} s)"
-        if fv
-        else "LRF never valid"
-    )
-    if m.get("lrf_latched_failed"):
-        lt = m["lrf_latched_failed"]
-        lines.append(
-            f"LRF declared failed by the FSW at {lt['alt_true_m']:.0f} m (t={lt['t_s']:.1f} s)"
-        )
-    if m.get("propellant_out"):
-        po = m["propellant_out"]
-        lines.append(
-            f"propellant exhausted at t={po['t_s']:.1f} s,"
-            f" {po.get('alt_true_m', float('nan')):.0f} m up"
-        )
-    lines.append(
-        f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
-        f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
-    )
-    plot = ", descent.png" if (r.run_dir / "descent.png").exists() else ""
-    lines.append(f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}{plot})")
-    return lines
+__all__ = [
+    "CAPTURE_NAME",
+    "RunRequest",
+    "RunResult",
+    "RunSpec",
+    "RunSummary",
+    "execute",
+    "fly",
+    "run",
+    "spec_for",
+    "summary_lines",
+]

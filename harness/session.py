@@ -20,10 +20,13 @@ from harness.link.base import Link, LinkError
 from harness.link.line import Line, SerialLine
 from harness.lockstep import LockstepLoop, RunObserver, SimulatorLike
 from harness.outcome import ExchangeCounts, RunEnded, SessionOutcome, causes
-from harness.port import BootTimeoutError, FswPort
+from harness.port import BootTimeoutError, FswPort, Received
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict
 from packets import Event, StateInit
+
+#: at the end of a run, read what the link already holds at most this many times
+_MAX_DRAIN_READS = 4096
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,18 @@ class Session:
             self.supervisor.ended_by_link(str(exc), 0)
 
     def _drain(self) -> None:
-        """Record what the FSW sent after the last answer (no waiting for more)."""
+        """Record what the FSW had sent by the end of the run: read what is there already,
+        however it is chunked, without waiting for more."""
+        port = self.port
+        items: list[Received] = []
         try:
-            items = self.port.read(0.0)
+            for _ in range(_MAX_DRAIN_READS):
+                before = port.bytes_received
+                items += port.read(0.0)
+                if port.bytes_received == before:
+                    break
         except (LinkError, OSError):
-            items = []
+            pass
         self.loop.exchange.finish(items)
 
     def run(self) -> SessionOutcome:
