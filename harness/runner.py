@@ -15,6 +15,7 @@ nothing kept (the FSW's files live in a temporary directory for the run).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 import traceback
@@ -26,8 +27,8 @@ from typing import Any
 from harness.clock import SimClock
 from harness.config.table import ConfigTable, blame_override
 from harness.errors import ConfigError, HarnessError
-from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init, write_fsw_toml
-from harness.launcher import FswKind, launch
+from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init
+from harness.launcher import FswEndpoint, FswKind, launch
 from harness.link.base import Link
 from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
@@ -37,6 +38,7 @@ from harness.report.metrics import milestones
 from harness.report.observers import RowRecorder
 from harness.report.summary import CAPTURE_NAME, jsonable, plot_milestones, summary_lines
 from harness.report.telemetry import TelemetryWriter
+from harness.rundir import RunDir, RunDirError, signals_deferred
 from harness.runspec import ARTIFACT_POLICIES, RunRequest, RunResult, RunSpec, RunSummary
 from harness.scenario import Scenario, load_scenario
 from harness.session import Session, SessionSettings
@@ -85,15 +87,19 @@ def spec_for(req: RunRequest) -> RunSpec:
         command=req.command,
         out=req.out,
         plot=req.plot,
+        force=req.force,
         keep_rows=True,
         overrides=req.overrides,
         config=str(req.config),
     )
 
 
-def run(req: RunRequest) -> RunResult:
+def run(req: RunRequest, observers: tuple[Any, ...] = ()) -> RunResult:
     """Fly a command-line request; a harness error raises after the artifacts are written."""
-    summary = fly(spec_for(req))
+    summary = fly(dataclasses.replace(spec_for(req), observers=observers))
+    for o in observers:
+        if hasattr(o, "done"):
+            o.done()
     assert summary.run_dir is not None and summary.rows is not None
     if summary.result.get("harness_error"):
         raise HarnessError(
@@ -123,12 +129,16 @@ def execute(spec: RunSpec) -> RunSummary:
 
 def fly(spec: RunSpec) -> RunSummary:
     """Fly ``spec`` and write its artifacts; raises ``HarnessError`` for a bad scenario,
-    FSW or port (before anything flies)."""
+    FSW, port or run directory (before anything flies). The verdict is never lost to an
+    artifact that cannot be written: ``result["artifact_errors"]`` says which and why."""
     if spec.artifacts not in ARTIFACT_POLICIES:
         raise ConfigError("RunSpec", "artifacts", f"one of {ARTIFACT_POLICIES}", spec.artifacts)
     scenario = spec.scenario
     fsw = _settings(scenario, spec.overrides)
-    profile = spec.profile or fsw.profile
+    stub = dict(fsw.stub)
+    # one source of truth for the profile: --profile, else [fsw.stub] profile, else [fsw]
+    profile = spec.profile or stub.pop("profile", None) or fsw.profile
+    stub.pop("profile", None)
     seed = scenario.run.seed if spec.seed is None else spec.seed
     kind = FswKind(spec.fsw_kind or fsw.kind)
     line = _line(scenario)
@@ -139,44 +149,51 @@ def fly(spec: RunSpec) -> RunSummary:
     full = spec.artifacts == "full"
     with ExitStack() as stack:
         if spec.artifacts == "none":
-            run_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lunar-hil-")))
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lunar-hil-")))
+            rd = RunDir(tmp / "run")
         else:
-            run_dir = spec.out or run_dir_for(scenario, profile, seed)
-            run_dir.mkdir(parents=True, exist_ok=True)
+            rd = RunDir(spec.out or run_dir_for(scenario, profile, seed), force=spec.force)
+        stack.callback(rd.release)
+        run_dir = rd.path
         vehicle = scenario.vehicle
-        cfg_path = write_fsw_toml(
-            run_dir / "FSW.toml",
-            fsw_toml(
-                profile=profile,
-                period_us=scenario.run.control_period_us,
-                vehicle={
-                    "dry_mass_kg": vehicle.dry_mass_kg,
-                    "max_thrust_n": vehicle.max_thrust_n,
-                    "min_throttle": vehicle.min_throttle,
-                    "isp_s": vehicle.isp_s,
-                },
-                mount_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
-                extra=fsw.stub,
-            ),
+        fsw_doc = fsw_toml(
+            profile=profile,
+            period_us=scenario.run.control_period_us,
+            vehicle={
+                "dry_mass_kg": vehicle.dry_mass_kg,
+                "max_thrust_n": vehicle.max_thrust_n,
+                "min_throttle": vehicle.min_throttle,
+                "isp_s": vehicle.isp_s,
+            },
+            mount_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
+            extra=stub,
         )
+        if not rd.write("FSW.toml", fsw_doc):
+            raise RunDirError(f"{run_dir}: cannot write FSW.toml: {rd.errors['FSW.toml']}")
+        cfg_path = rd.file("FSW.toml")
         sim = Simulator(scenario, seed)
         init = state_init(sim.truth, fsw)
-        endpoint = launch(
-            kind,
-            run_dir=run_dir,
-            fsw_config=cfg_path,
-            command=spec.command or fsw.command,
-            port=spec.port or fsw.port,
-        )
+        command = spec.command or fsw.command
+        port = spec.port or fsw.port
+        try:
+            endpoint = launch(
+                kind, run_dir=run_dir, fsw_config=cfg_path, command=command, port=port
+            )
+        except BaseException:
+            rd.discard()  # nothing flew: leave no stray run directory
+            raise
         stack.callback(endpoint.close)
+        if endpoint.stderr_path is not None:
+            rd.written.append(endpoint.stderr_path.name)
         simt = SimClock()
         link: Link = endpoint.link
+        capture: CaptureWriter | None = None
         if full:
-            capture = CaptureWriter(run_dir / CAPTURE_NAME)
+            capture = CaptureWriter(rd.file(CAPTURE_NAME))
             stack.callback(capture.close)
+            rd.written.append(CAPTURE_NAME)
             link = CapturedLink(endpoint.link, capture, simt.now)
-        telemetry = TelemetryWriter(run_dir / "telemetry.csv" if full else None)
-        stack.callback(telemetry.close)
+        telemetry = TelemetryWriter(None)
         recorder = RowRecorder()
         session = Session(
             sim,
@@ -192,20 +209,39 @@ def fly(spec: RunSpec) -> RunSummary:
                 max_missed_commands=fsw.max_missed_commands,
             ),
             link=link,
-            observers=(telemetry, recorder),
+            observers=(telemetry, recorder, *spec.observers),
             sim_clock=simt,
         )
         outcome = session.run()
-        endpoint.close()
-        telemetry.close()
-        rows = recorder.rows
-        result = _result(spec, scenario, seed, kind, profile, endpoint.description, outcome, sim)
-        result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
-        result["telemetry_sha256"] = telemetry.sha256
-        if spec.artifacts != "none":
-            (run_dir / "result.json").write_text(json.dumps(jsonable(result), indent=2) + "\n")
-        if full and spec.plot:
-            _plot(run_dir, scenario, profile, seed, result, rows)
+        with signals_deferred():  # a Ctrl-C now lands after the artifacts, not inside one
+            endpoint.close()
+            telemetry.close()
+            rows = recorder.rows
+            result = _result(spec, scenario, seed, kind, profile, endpoint, outcome, sim)
+            result["fsw"]["command"] = command if kind is FswKind.PROCESS else None
+            result["fsw"]["port"] = port if kind is FswKind.DEVICE else None
+            result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
+            result["telemetry_sha256"] = telemetry.sha256
+            if capture is not None:
+                capture.close()
+                if capture.error is not None:
+                    rd.errors[CAPTURE_NAME] = f"incomplete: {capture.error.strerror}"
+            if full:
+                rd.record("telemetry.csv", lambda: telemetry.write(rd.file("telemetry.csv")))
+                if spec.plot:
+                    rd.record(
+                        "descent.png", lambda: _plot(run_dir, scenario, profile, seed, result, rows)
+                    )
+            if spec.artifacts != "none":
+                rd.written.append("result.json")
+                result["artifacts"] = sorted(rd.written)
+                result["artifact_errors"] = dict(rd.errors)
+                text = json.dumps(jsonable(result), indent=2) + "\n"
+                if not rd.write("result.json", text):
+                    rd.written.remove("result.json")
+                    rd.record("result.json", lambda: _write_what_fits(rd.file("result.json"), text))
+                    result["artifact_errors"] = dict(rd.errors)
+                result["artifacts"] = sorted(rd.written)
         return RunSummary(
             result=jsonable(result),
             telemetry_sha256=telemetry.sha256,
@@ -216,13 +252,21 @@ def fly(spec: RunSpec) -> RunSummary:
     raise AssertionError("unreachable")  # pragma: no cover (ExitStack does not swallow)
 
 
+def _write_what_fits(path: Path, text: str) -> None:
+    """As much of ``text`` as the disk takes (a full disk still keeps the head)."""
+    with path.open("w") as fh:
+        for i in range(0, len(text), 512):
+            fh.write(text[i : i + 512])
+            fh.flush()
+
+
 def _result(
     spec: RunSpec,
     scenario: Scenario,
     seed: int,
     kind: FswKind,
     profile: str,
-    endpoint: str,
+    endpoint: FswEndpoint,
     outcome: SessionOutcome,
     sim: Simulator,
 ) -> dict[str, Any]:
@@ -231,7 +275,7 @@ def _result(
         "config": spec.config if spec.config is not None else str(scenario.path),
         "seed": seed,
         "mode": "lockstep",
-        "fsw": {"kind": kind.value, "profile": profile, "endpoint": endpoint},
+        "fsw": {"kind": kind.value, "profile": profile, "endpoint": endpoint.description},
         "verdict": outcome.verdict.value,
         "causes": outcome.causes,
         "end_reason": outcome.end_reason,
@@ -248,6 +292,7 @@ def _result(
         ],
         "link": outcome.link,
         "overrides": list(spec.overrides),
+        "interrupted_by": outcome.interrupted_by,
     }
     if outcome.harness_error:
         result["harness_error"] = outcome.harness_error

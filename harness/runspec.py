@@ -32,6 +32,7 @@ class RunRequest:
     out: Path | None = None
     overrides: tuple[str, ...] = ()
     plot: bool = True
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class RunSpec:
     #: for the record and for blaming a bad value on its --set
     overrides: tuple[str, ...] = ()
     config: str | None = None
+    #: clear a non-empty run directory first (else it is refused)
+    force: bool = False
+    #: more run observers (progress, a recorder of your own); in-process runs only
+    observers: tuple[Any, ...] = ()
 
 
 @dataclass

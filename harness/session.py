@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.clock import LockstepClock, SimClock
+from harness.errors import SignalInterrupt
 from harness.exchange import TickExchange
 from harness.launcher import FswEndpoint
 from harness.link.base import Link, LinkError
@@ -22,7 +23,7 @@ from harness.lockstep import LockstepLoop, RunObserver, SimulatorLike
 from harness.outcome import ExchangeCounts, RunEnded, SessionOutcome, causes
 from harness.port import BootTimeoutError, FswPort, Received
 from harness.supervisor import Supervisor
-from harness.verdict import Verdict
+from harness.verdict import Verdict, broken_limits
 from packets import Event, StateInit
 
 #: at the end of a run, read what the link already holds at most this many times
@@ -83,6 +84,8 @@ class Session:
         )
         self.supervisor = Supervisor(endpoint)
         self.counts = ExchangeCounts()
+        #: the Ctrl-C or signal that ended the run, for the caller to re-raise when done
+        self.interrupt: KeyboardInterrupt | None = None
         self.events: list[tuple[float, Event]] = []
         self.loop = LockstepLoop(
             sim,
@@ -148,9 +151,11 @@ class Session:
             self._drain()
         except RunEnded as end:
             verdict, reason = end.verdict, end.reason
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             verdict = Verdict.ABORTED
-            reason = f"interrupted by the operator at t={self.t_us / 1e6:.2f} s"
+            by = f"terminated by {exc}" if isinstance(exc, SignalInterrupt) else "interrupted"
+            reason = f"{by} at t={self.t_us / 1e6:.2f} s"
+            self.interrupt = exc
         except Exception as exc:  # a harness bug must not lose the run: keep what it had
             verdict = Verdict.ABORTED
             reason = f"harness error at t={self.t_us / 1e6:.2f} s: {type(exc).__name__}: {exc}"
@@ -158,14 +163,19 @@ class Session:
         wall = time.monotonic() - wall0
         td = self.sim.touchdown
         loop = self.loop
+        found = causes(
+            propellant_out=self.sim.propellant_out_us is not None,
+            nav_flags_seen=loop.nav_flags_seen,
+            exchange=self.counts,
+        )
+        if td is not None and verdict in (Verdict.CRASH, Verdict.MARGINAL):
+            limits = broken_limits(td)
+            found += [c.value for c, _ in limits]
+            reason += "; " + "; ".join(why for _, why in limits)
         return SessionOutcome(
             verdict=verdict,
             end_reason=reason,
-            causes=causes(
-                propellant_out=self.sim.propellant_out_us is not None,
-                nav_flags_seen=loop.nav_flags_seen,
-                exchange=self.counts,
-            ),
+            causes=found,
             touchdown=td,
             events=self.events,
             link=self._link_record(),
@@ -176,6 +186,11 @@ class Session:
             nav_flags_seen=loop.nav_flags_seen,
             propellant_out_us=self.sim.propellant_out_us,
             harness_error=harness_error,
+            interrupted_by=None
+            if self.interrupt is None
+            else str(self.interrupt)
+            if isinstance(self.interrupt, SignalInterrupt)
+            else "SIGINT",
         )
 
     def _link_record(self) -> dict[str, object]:

@@ -37,7 +37,11 @@ def jsonable(x: Any) -> Any:
 def summary_lines(r: RunResult) -> list[str]:
     """The short human summary `lunar-hil run` prints."""
     res = r.result
-    lines = [f"verdict: {res['verdict'].upper()}  ({res['end_reason']})"]
+    fsw = res["fsw"]
+    flew = f"FSW: {fsw['kind']}, profile {fsw['profile']}: {fsw['endpoint']}"
+    if fsw.get("command"):
+        flew += f"; launched: {fsw['command']}"
+    lines = [flew, f"verdict: {res['verdict'].upper()}  ({res['end_reason']})"]
     if res["causes"]:
         lines.append("causes: " + ", ".join(res["causes"]))
     td = res["touchdown"]
@@ -70,6 +74,7 @@ def summary_lines(r: RunResult) -> list[str]:
         f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
         f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
     )
-    plot = ", descent.png" if (r.run_dir / "descent.png").exists() else ""
-    lines.append(f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}{plot})")
+    lines.append(f"artifacts: {r.run_dir}/ ({', '.join(res.get('artifacts', []))})")
+    for name, why in res.get("artifact_errors", {}).items():
+        lines.append(f"artifact not written: {name}: {why}")
     return lines

@@ -90,8 +90,8 @@ def test_lrf_latency_is_handled_by_robust(tmp_path: Path, stamped: bool) -> None
     if stamped:
         config = tmp_path / "stamped.toml"
         config.write_text(
-            f'extends = "{CONFIGS / "lrf_latency.toml"}"\n\n[[faults]]\nkind = "latency"\n'
-            'sensor = "lrf"\nlatency_s = 2.0\nstamped = true\n'
+            f'extends = "{CONFIGS / "lrf_latency.toml"}"\nreplace = ["faults"]\n'
+            '[[faults]]\nkind = "latency"\nsensor = "lrf"\nlatency_s = 2.0\nstamped = true\n'
         )
     res = run(tmp_path, "lrf_latency", "robust", "memory", config=config)
     assert res["verdict"] == "soft", res["end_reason"]
@@ -143,7 +143,8 @@ def test_artifacts_are_complete(tmp_path: Path) -> None:
         assert key in res, key
     assert res["mode"] == "lockstep"
     assert res["fsw"] == {
-        "kind": "memory", "profile": "naive", "endpoint": res["fsw"]["endpoint"]
+        "kind": "memory", "profile": "naive", "endpoint": res["fsw"]["endpoint"],
+        "command": None, "port": None,
     }  # fmt: skip
     assert set(res["touchdown"]) == {
         "t_s", "vz_mps", "vx_mps", "tilt_deg", "tilt_rate_dps", "propellant_kg"
