@@ -92,7 +92,7 @@ def causes(
     nav_flags_seen: int,
     exchange: ExchangeCounts,
 ) -> list[str]:
-    """The causes tagged beside a verdict (DESIGN.md "Verdicts")."""
+    """The causes tagged beside a verdict (docs/design.md "Verdicts")."""
     out = []
     if propellant_out:
         out.append(Cause.FUEL_EXHAUSTED.value)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tempfile
+import tomllib
 import traceback
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from harness.clock import SimClock
 from harness.config.table import ConfigTable, blame_override
 from harness.errors import ConfigError, HarnessError
 from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init
-from harness.launcher import FswEndpoint, FswKind, launch
+from harness.launcher import STUB_KINDS, FswEndpoint, FswKind, check_stub_config, launch
 from harness.link.base import Link
 from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
@@ -168,6 +169,8 @@ def fly(spec: RunSpec) -> RunSummary:
             mount_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
             extra=stub,
         )
+        if kind in STUB_KINDS:
+            _check_stub(tomllib.loads(fsw_doc), scenario, fsw, rd)
         if not rd.write("FSW.toml", fsw_doc):
             raise RunDirError(f"{run_dir}: cannot write FSW.toml: {rd.errors['FSW.toml']}")
         cfg_path = rd.file("FSW.toml")
@@ -250,6 +253,23 @@ def fly(spec: RunSpec) -> RunSummary:
             outcome=outcome,
         )
     raise AssertionError("unreachable")  # pragma: no cover (ExitStack does not swallow)
+
+
+def _check_stub(doc: dict[str, Any], scenario: Scenario, fsw: FswSettings, rd: RunDir) -> None:
+    """A bad ``[fsw.stub]`` is a located scenario error before launch (exit 2), not an
+    FSW that dies on its FSW.toml; the key is named as the scenario spells it."""
+    try:
+        check_stub_config(doc, "FSW.toml")
+    except ValueError as exc:
+        rd.discard()
+        key = getattr(exc, "key", "?")
+        table = ConfigTable(scenario.raw.get("fsw", {}), str(scenario.path), "fsw")
+        raise ConfigError(
+            table.table("stub").file_of(str(key).split(".")[0]),
+            f"fsw.stub.{key}",
+            str(getattr(exc, "expected", exc)),
+            getattr(exc, "found", None),
+        ) from None
 
 
 def _write_what_fits(path: Path, text: str) -> None:

@@ -1,4 +1,4 @@
-"""Verdicts from the plant's truth at touchdown (DESIGN.md; thresholds after Chandrayaan-3)."""
+"""Verdicts from the plant's truth at touchdown (docs/design.md; thresholds after Chandrayaan-3)."""
 
 from __future__ import annotations
 

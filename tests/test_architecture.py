@@ -2,7 +2,7 @@
 
 Rooms: ``packets``, ``fsw_stub`` and each sub-package of ``harness`` (``harness.plant``,
 ``harness.link``, ...) are one room each; every top-level module of ``harness`` is a
-room of its own. Rules (DESIGN.md "Layout"): ``packets`` imports nothing of ours;
+room of its own. Rules (docs/design.md "Layout"): ``packets`` imports nothing of ours;
 ``fsw_stub`` imports only ``packets``; ``harness.plant`` and ``harness.link`` import
 nothing outside themselves but ``harness.errors``; and no two rooms import each other,
 directly or round a cycle.

@@ -54,7 +54,7 @@ def test_hakuto_r_m2_naive_meets_its_lrf_late_and_fast_and_crashes(
     assert -75 <= fv["vz_true_mps"] <= -55  # the plan at ~900 m was ~44 m/s
     assert res["verdict"] == "crash"
     assert res["touchdown"]["vz_mps"] <= -30
-    # no software fault: it took its LRF and braked -- too late to slow down (FACTS.md)
+    # no software fault: it took its LRF and braked -- too late to slow down (docs/facts.md)
     assert "lrf_latched_failed" not in res["causes"]
     assert res["metrics"]["max_abs_alt_error_m"] >= 1000  # flew on a 1.1 km error
 
