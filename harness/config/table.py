@@ -226,6 +226,10 @@ class ConfigTable:
         if isinstance(v, bool) or not isinstance(v, int):
             raise self.error(name, "an integer", v)
         if (min is not None and v < min) or (max is not None and v > max):
+            if max is None:
+                raise self.error(name, f"an integer >= {min}", v)
+            if min is None:
+                raise self.error(name, f"an integer <= {max}", v)
             raise self.error(name, f"an integer in [{min}, {max}]", v)
         return v
 

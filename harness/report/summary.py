@@ -70,10 +70,13 @@ def summary_lines(r: RunResult) -> list[str]:
             f"propellant exhausted at t={po['t_s']:.1f} s,"
             f" {po.get('alt_true_m', float('nan')):.0f} m up"
         )
-    lines.append(
-        f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
-        f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
-    )
+    if res.get("ticks"):
+        lines.append(
+            f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
+            f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
+        )
+    else:
+        lines.append(f"no tick was flown (FSW boot took {res['boot_wall_s']:.2f} s)")
     lines.append(f"artifacts: {r.run_dir}/ ({', '.join(res.get('artifacts', []))})")
     for name, why in res.get("artifact_errors", {}).items():
         lines.append(f"artifact not written: {name}: {why}")

@@ -276,3 +276,20 @@ def test_the_environment_has_no_say(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "telemetry.csv").read_bytes() == (
         tmp_path / "b" / "telemetry.csv"
     ).read_bytes()
+
+
+def test_a_babbling_fsw_is_named_with_its_junk(tmp_path: Path) -> None:
+    """Finding 20: an FSW that only babbles ends as fsw_timeout saying how much junk came."""
+    babble = (
+        "import os, sys, time; fd = os.open(sys.argv[1], os.O_WRONLY);"
+        " [os.write(fd, bytes(range(32, 127)) * 4) for _ in range(200)]; time.sleep(30)"
+    )
+    r = cli(
+        "run", "nominal", "--command", f"{sys.executable} -c '{babble}' {{port}}",
+        "--set", "fsw.boot_timeout_s=1.0", "--no-plot", "--out", str(tmp_path / "o"),
+    )  # fmt: skip
+    assert r.returncode == 3, r.stderr
+    res = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert res["verdict"] == "fsw_timeout"
+    assert "bytes of junk skipped" in res["end_reason"]
+    assert "received 76000 bytes: 0 frames accepted" in res["end_reason"]
