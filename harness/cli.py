@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "decode": "harness.commands.decode",
     "encode": "harness.commands.encode",
     "protocol": "harness.commands.protocol",
+    "export": "harness.commands.export",
 }
 #: the first line of each module's docstring (tests/harness/commands/test_cli.py)
 HELP: dict[str, str] = {

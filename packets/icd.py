@@ -11,6 +11,7 @@ from __future__ import annotations
 import binascii
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TypeAlias
 
 from construct import (
     BitsInteger,
@@ -249,6 +250,10 @@ EventData = Struct(
 )
 
 
+#: an enum class of flag bits or of enumerated values (a field named ``type`` shadows ``type``)
+EnumClass: TypeAlias = type[IntEnum]
+
+
 @dataclass(frozen=True)
 class PacketSpec:
     """Everything the ICD says about one APID, beside its construct definition."""
@@ -263,9 +268,9 @@ class PacketSpec:
     #: inclusive numeric limits beyond "f32 is finite" (ICD §2 rule 5)
     limits: tuple[tuple[str, float, float], ...] = ()
     #: fields that are bit sets, each with the enum of its bits: only these bits may be set
-    flags: tuple[tuple[str, type[IntEnum]], ...] = ()
+    flags: tuple[tuple[str, EnumClass], ...] = ()
     #: fields whose values are an enumeration (the enum's values are the valid ones)
-    enums: tuple[tuple[str, type[IntEnum]], ...] = ()
+    enums: tuple[tuple[str, EnumClass], ...] = ()
     #: physical units of the fields that have one (SI symbols, ASCII: ``us`` for microseconds)
     units: tuple[tuple[str, str], ...] = ()
 
@@ -292,7 +297,7 @@ class PacketSpec:
         return tuple(sc.name for sc in self.data.subcons)
 
 
-def _mask_of(bits: type[IntEnum]) -> int:
+def _mask_of(bits: EnumClass) -> int:
     mask = 0
     for bit in bits:
         mask |= int(bit)

@@ -120,7 +120,8 @@ def _bit_struct_fields(struct: Construct, owner: str) -> tuple[Field, ...]:
         inner = _inner(sc)
         if not isinstance(inner, BitsInteger) or inner.signed or inner.swapped:
             raise TypeError(f"{owner}.{sc.name}: not an unsigned big-endian bit field: {inner!r}")
-        out.append(Field(f"{owner}_{sc.name}", sc.name, owner, "uint", inner.length, offset, sc.docs))
+        qualified = f"{owner}_{sc.name}"
+        out.append(Field(qualified, sc.name, owner, "uint", inner.length, offset, sc.docs))
         offset += inner.length
     return tuple(out)
 

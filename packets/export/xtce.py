@@ -22,11 +22,11 @@ from packets.export.fields import (
     SECONDARY_FIELDS,
     Field,
     PacketLayout,
-    number,
     idle_pec_field,
+    number,
     pec_field,
 )
-from packets.icd import ASM, CRC_CHECK_VALUE, PEC_LEN, Apid, PacketType
+from packets.icd import ASM, CRC_CHECK_VALUE, PEC_LEN, Apid, Direction, PacketType
 
 XTCE_NS = "http://www.omg.org/spec/XTCE/20180204"
 SPACE_SYSTEM = "LunarHIL"
@@ -42,9 +42,9 @@ NOT_EXPRESSED: tuple[str, ...] = (
     " space packet: strip those 4 bytes before decoding (space_packet_parser:"
     " skip_header_bytes=4).",
     "The PEC is declared as a CRC-16 (poly 0x1021, init 0xFFFF, no reflection, no final XOR,"
-    f" check value 0x{CRC_CHECK_VALUE:04X}) on each <PACKET>_PEC parameter; that it covers"
-    " the primary header, the secondary header and the user data (not the ASM) is said in"
-    " prose only, and most XTCE tools do not check it.",
+    f" check value 0x{CRC_CHECK_VALUE:04X}) on the PEC parameter of each packet (LRF_PEC,"
+    " ...); that it covers the primary header, the secondary header and the user data"
+    " (not the ASM) is said in prose only, and most XTCE tools do not check it.",
     "The receiver rules of ICD §2 (the CRC-gated hunt for the ASM, rejecting a whole"
     " packet when any field is out of range, counting skipped bytes and sequence gaps)"
     " are stream behaviour: XTCE marks an out-of-range value invalid, not its packet.",
@@ -61,6 +61,10 @@ NOT_EXPRESSED: tuple[str, ...] = (
     "An APID outside the ICD (forward compatibility) is counted and ignored by a receiver;"
     " the dictionary has no container for it, so a decoder stops at the abstract CCSDSPacket.",
 )
+
+
+_KIND = {PacketType.TC: "telecommand", PacketType.TM: "telemetry"}
+_DIRECTION = {Direction.H2F: "harness to FSW", Direction.F2H: "FSW to harness"}
 
 
 def _q(tag: str) -> str:
@@ -153,9 +157,9 @@ def _container(parent: ET.Element, layout: PacketLayout) -> None:
     _sub(
         el,
         "LongDescription",
-        f"{spec.type.name} ({'telecommand' if spec.type == PacketType.TC else 'telemetry'}),"
-        f" {spec.direction.name} ({'harness to FSW' if spec.direction.name == 'H2F' else 'FSW to harness'});"
-        f" {spec.data_len} bytes of user data; time: {spec.time_meaning}.",
+        f"{spec.type.name} ({_KIND[spec.type]}), {spec.direction.name}"
+        f" ({_DIRECTION[spec.direction]}); {spec.data_len} bytes of user data;"
+        f" time: {spec.time_meaning}.",
     )
     entries = _sub(el, "EntryList")
     for f in (*layout.fields, pec_field(layout)):
@@ -238,9 +242,8 @@ def xtce_document() -> str:
         _sub(params, "Parameter", name=f.qualified, parameterTypeRef=f"{f.qualified}_Type")
 
     def abstract(name: str, description: str, fields: tuple[Field, ...]) -> ET.Element:
-        el = _sub(
-            containers, "SequenceContainer", name=name, abstract="true", shortDescription=description
-        )
+        el = _sub(containers, "SequenceContainer", name=name, abstract="true")
+        el.set("shortDescription", description)
         entries = _sub(el, "EntryList")
         for f in fields:
             parameter(f)
@@ -259,8 +262,4 @@ def xtce_document() -> str:
     _idle_container(containers, types, params)
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<!--\n{header_comment()}-->\n"
-        f"{body}\n"
-    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<!--\n{header_comment()}-->\n{body}\n'
