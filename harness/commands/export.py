@@ -23,7 +23,7 @@ FORMATS: dict[str, tuple[Callable[[], str], str]] = {
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    sub = parser.add_subparsers(dest="format", required=True)
     for name, (_, help_text) in FORMATS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument(

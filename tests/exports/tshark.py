@@ -62,7 +62,7 @@ def same_value(shown: str, value: Any) -> bool:
         if math.isnan(value):
             return math.isnan(got)
         return f32(got) == value
-    return int(shown, 0) == value
+    return bool(int(shown, 0) == value)
 
 
 def lunarhil_experts(row: dict[str, str]) -> list[str]:

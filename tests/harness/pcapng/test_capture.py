@@ -82,9 +82,7 @@ def test_every_byte_is_in_exactly_one_record_cut_at_the_receivers_frames(
         assert all((a, b) != (SKIPPED, SKIPPED) for a, b in itertools.pairwise(kinds))
         # times are those of the capture record that carried each record's last byte
         own = [r for r in records if r.direction == d]
-        ends = []
-        for r in own:
-            ends.append((ends[-1] if ends else 0) + len(r.data))
+        ends = list(itertools.accumulate(len(c.data) for c in own))
         pos = 0
         for r in mine:
             pos += len(r.data)
@@ -183,9 +181,10 @@ def test_decode_of_a_truncated_pcapng_prints_what_it_has_then_warns(
     _run_like_capture(lhcap)
     write_pcapng_capture(lhcap, pcapng, epoch_unix_ns=0)
     pcapng.write_bytes(pcapng.read_bytes()[:-5])
-    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    stderr = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
     assert lunar_hil(monkeypatch, "decode", str(pcapng)) == 1
     names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
     assert names == ["SYNC", "LRF", "FSW_STATUS"]  # the last record (ENGINE_CMD) is cut
-    warning = sys.stderr.getvalue()  # type: ignore[attr-defined]
+    warning = stderr.getvalue()
     assert "capture.pcapng" in warning and "byte offset" in warning
