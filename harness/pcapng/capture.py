@@ -73,12 +73,13 @@ class LinkRecord(NamedTuple):
 def _cut_direction(records: Sequence[CaptureRecord], direction: int) -> list[LinkRecord]:
     indices = [i for i, r in enumerate(records) if r.direction == direction]
     ends: list[int] = []  # stream offset just past each capture record of this direction
-    deframer = Deframer(record_spans=True, keep_rejections=0)
     for i in indices:
         ends.append((ends[-1] if ends else 0) + len(records[i].data))
-        deframer.feed(records[i].data)
-    deframer.flush()
     stream = b"".join(records[i].data for i in indices)
+    # one feed: the deframer's frames do not depend on how the bytes were chunked
+    deframer = Deframer(record_spans=True, keep_rejections=0)
+    deframer.feed(stream)
+    deframer.flush()
     cuts: list[tuple[int, int, str]] = []
     pos = 0
     for span in deframer.spans or ():

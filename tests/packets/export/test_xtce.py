@@ -160,3 +160,11 @@ def test_space_packet_parser_reads_an_idle_packet_by_its_length() -> None:
     got = definition().parse_bytes(idle_frame(b"\x55" * 5)[4:])
     assert got["IDLE_fill"] == b"\x55" * 5
     assert got["CCSDS_sec_hdr_flag"] == 0
+
+
+def test_space_packet_parser_finds_the_document_structurally_sound() -> None:
+    """Its own checks beyond the schema: references resolve, names are unique, ..."""
+    result = spp.validate_xtce(
+        COMMITTED, level="structure", print_results=False, raise_on_error=False
+    )
+    assert result.valid, result
