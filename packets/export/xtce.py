@@ -34,6 +34,10 @@ ROOT_CONTAINER = "CCSDSPacket"
 TIMED_CONTAINER = "TimedPacket"
 IDLE_CONTAINER = "IDLE"
 REGENERATE = "lunar-hil export xtce -o docs/lunar_hil.xtce.xml"
+#: the PEC's CRC-16/CCITT-FALSE (ICD §1; ``packets.crc16``): no reflection either way
+CRC_POLY = 0x1021
+CRC_INIT = 0xFFFF
+CRC_FINAL_XOR = 0x0000
 
 #: what the construct definitions and the ICD say that XTCE cannot: in the export's header
 #: comment and in docs/protocol.md
@@ -41,7 +45,8 @@ NOT_EXPRESSED: tuple[str, ...] = (
     f"The ASM ({ASM.hex().upper()}) in front of every packet is framing, not part of the"
     " space packet: strip those 4 bytes before decoding (space_packet_parser:"
     " skip_header_bytes=4).",
-    "The PEC is declared as a CRC-16 (poly 0x1021, init 0xFFFF, no reflection, no final XOR,"
+    f"The PEC is declared as a CRC-16 (poly 0x{CRC_POLY:04X}, init 0x{CRC_INIT:04X}, no"
+    " reflection, no final XOR,"
     f" check value 0x{CRC_CHECK_VALUE:04X}) on the PEC parameter of each packet (LRF_PEC,"
     " ...); that it covers the primary header, the secondary header and the user data"
     " (not the ASM) is said in prose only, and most XTCE tools do not check it.",
@@ -117,19 +122,19 @@ def _parameter_type(parent: ET.Element, f: Field, pec: bool = False) -> None:
         if pec:
             edc = _sub(encoding, "ErrorDetectCorrect")
             crc = _sub(edc, "CRC", width=size, reference="start", bitsFromReference="0")
-            _sub(crc, "Polynomial", "1021")
-            _sub(crc, "InitRemainder", "FFFF")
-            _sub(crc, "FinalXOR", "0000")
+            _sub(crc, "Polynomial", f"{CRC_POLY:04X}")
+            _sub(crc, "InitRemainder", f"{CRC_INIT:04X}")
+            _sub(crc, "FinalXOR", f"{CRC_FINAL_XOR:04X}")
     if f.enum is not None:
         enumerations = _sub(el, "EnumerationList")
         for member in f.enum:
             _sub(enumerations, "Enumeration", value=str(int(member)), label=member.name)
         return
     valid = f.valid_range
-    if valid is None and f.mask is not None:
+    if f.mask is not None:
         if f.mask & (f.mask + 1):
             raise ValueError(f"{f.qualified}: bit mask 0x{f.mask:X} is not a run of low bits")
-        valid = (0, f.mask)
+        valid = (0, f.mask) if valid is None else (max(valid[0], 0), min(valid[1], f.mask))
     if valid is not None:
         _sub(el, "ValidRange", minInclusive=number(valid[0]), maxInclusive=number(valid[1]))
 

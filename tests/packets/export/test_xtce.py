@@ -168,3 +168,27 @@ def test_space_packet_parser_finds_the_document_structurally_sound() -> None:
         COMMITTED, level="structure", print_results=False, raise_on_error=False
     )
     assert result.valid, result
+
+
+def _crc_declared(data: bytes, crc: ET.Element) -> int:
+    """A plain MSB-first CRC from the parameters the dictionary declares (no reflection)."""
+    assert crc.get("reflectData", "false") == "false" == crc.get("reflectRemainder", "false")
+    width = int(crc.get("width", "0"))
+    poly = int(crc.findtext("x:Polynomial", "", NS), 16)
+    reg = int(crc.findtext("x:InitRemainder", "0", NS), 16)
+    top, mask = 1 << (width - 1), (1 << width) - 1
+    for byte in data:
+        reg ^= byte << (width - 8)
+        for _ in range(8):
+            reg = ((reg << 1) ^ poly) & mask if reg & top else (reg << 1) & mask
+    return reg ^ int(crc.findtext("x:FinalXOR", "0", NS), 16)
+
+
+@given(encoded_frames())
+def test_the_declared_crc_is_the_pec_every_frame_carries(frame: tuple[Frame, bytes]) -> None:
+    decoded, raw = frame
+    pec_type = _parameter_types()[f"{SPECS[decoded.apid].name}_PEC"]
+    crc = pec_type.find("x:IntegerDataEncoding/x:ErrorDetectCorrect/x:CRC", NS)
+    assert crc is not None
+    assert _crc_declared(raw[4:-2], crc) == int.from_bytes(raw[-2:], "big")
+    assert _crc_declared(b"123456789", crc) == 0x29B1  # the ICD's check value
