@@ -1,13 +1,16 @@
 """The ICD as an XTCE 1.2 ``SpaceSystem``, generated from the construct definitions.
 
-Ground systems (Yamcs, COSMOS, space_packet_parser) import XTCE. The dictionary has one
-abstract ``CCSDSPacket`` container (primary header and CUC time), one container per APID
+Ground systems (Yamcs, COSMOS, space_packet_parser) import XTCE. The dictionary has an
+abstract ``CCSDSPacket`` container (primary header; ``TimedPacket`` below it adds the CUC
+time; ``IDLE`` has none), one container per APID
 restricted on the header values the ICD fixes for it (version, type, secondary header flag,
 APID, sequence flags, data length), every field as a parameter named ``<PACKET>_<field>``
 with its encoding, unit, description, valid range, enumeration or flag bits, and the PEC as
 a CRC-16 parameter. Telecommands are containers too, in ``TelemetryMetaData``, so one
-decoder reads a capture of both directions. The output is deterministic (no date stamp):
-the same ICD gives the same bytes, and a test keeps the committed copy equal to it.
+decoder reads a capture of both directions, and ``MetaCommand``s besides
+(``packets.export.xtce_commands``), so a ground system can send them. The output is
+deterministic (no date stamp): the same ICD gives the same bytes, and a test keeps the
+committed copy equal to it.
 """
 
 from __future__ import annotations
@@ -16,28 +19,32 @@ import textwrap
 import xml.etree.ElementTree as ET
 
 from packets.export.fields import (
-    CUC_FINE_S,
     LAYOUTS,
     PRIMARY_FIELDS,
     SECONDARY_FIELDS,
     Field,
     PacketLayout,
     idle_pec_field,
-    number,
     pec_field,
 )
-from packets.icd import ASM, CRC_CHECK_VALUE, PEC_LEN, Apid, Direction, PacketType
+from packets.export.xtce_commands import command_metadata
+from packets.export.xtce_types import (
+    CRC_INIT,
+    CRC_POLY,
+    DIRECTION_TEXT,
+    KIND_TEXT,
+    XTCE_NS,
+    data_type,
+    q,
+)
+from packets.export.xtce_types import sub as _sub
+from packets.icd import ASM, CRC_CHECK_VALUE, PEC_LEN, Apid
 
-XTCE_NS = "http://www.omg.org/spec/XTCE/20180204"
 SPACE_SYSTEM = "LunarHIL"
 ROOT_CONTAINER = "CCSDSPacket"
 TIMED_CONTAINER = "TimedPacket"
 IDLE_CONTAINER = "IDLE"
 REGENERATE = "lunar-hil export xtce -o docs/lunar_hil.xtce.xml"
-#: the PEC's CRC-16/CCITT-FALSE (ICD §1; ``packets.crc16``): no reflection either way
-CRC_POLY = 0x1021
-CRC_INIT = 0xFFFF
-CRC_FINAL_XOR = 0x0000
 
 #: what the construct definitions and the ICD say that XTCE cannot: in the export's header
 #: comment and in docs/protocol.md
@@ -49,7 +56,9 @@ NOT_EXPRESSED: tuple[str, ...] = (
     " reflection, no final XOR,"
     f" check value 0x{CRC_CHECK_VALUE:04X}) on the PEC parameter of each packet (LRF_PEC,"
     " ...); that it covers the primary header, the secondary header and the user data"
-    " (not the ASM) is said in prose only, and most XTCE tools do not check it.",
+    " (not the ASM) is said in prose only, and most XTCE tools do not check it. A"
+    " MetaCommand cannot compute it: it reserves the two bytes as zero for the sender (a"
+    " command post-processor) to fill in.",
     "The receiver rules of ICD §2 (the CRC-gated hunt for the ASM, rejecting a whole"
     " packet when any field is out of range, counting skipped bytes and sequence gaps)"
     " are stream behaviour: XTCE marks an out-of-range value invalid, not its packet.",
@@ -66,77 +75,6 @@ NOT_EXPRESSED: tuple[str, ...] = (
     "An APID outside the ICD (forward compatibility) is counted and ignored by a receiver;"
     " the dictionary has no container for it, so a decoder stops at the abstract CCSDSPacket.",
 )
-
-
-_KIND = {PacketType.TC: "telecommand", PacketType.TM: "telemetry"}
-_DIRECTION = {Direction.H2F: "harness to FSW", Direction.F2H: "FSW to harness"}
-
-
-def _q(tag: str) -> str:
-    return f"{{{XTCE_NS}}}{tag}"
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    el = ET.SubElement(parent, _q(tag), attrib)
-    if text is not None:
-        el.text = text
-    return el
-
-
-def _bits_text(f: Field) -> str:
-    assert f.flags is not None
-    bits = ", ".join(f"bit{int(b).bit_length() - 1} {b.name}" for b in f.flags)
-    return f"{f.description}. Bits: {bits}; other bits 0."
-
-
-def _parameter_type(parent: ET.Element, f: Field, pec: bool = False) -> None:
-    attrib = {"name": f"{f.qualified}_Type", "shortDescription": f.description}
-    size = str(f.size_bits)
-    if f.enum is not None:
-        el = _sub(parent, "EnumeratedParameterType", **attrib)
-    elif f.kind == "float":
-        el = _sub(parent, "FloatParameterType", **attrib, sizeInBits=size)
-    else:
-        signed = "true" if f.kind == "int" else "false"
-        el = _sub(parent, "IntegerParameterType", **attrib, signed=signed, sizeInBits=size)
-    if f.flags is not None:
-        _sub(el, "LongDescription", _bits_text(f))
-        ancillary = _sub(el, "AncillaryDataSet")
-        for b in f.flags:
-            _sub(ancillary, "AncillaryData", b.name, name=f"bit{int(b).bit_length() - 1}")
-    if f.unit is not None:
-        units = _sub(el, "UnitSet")
-        if f.unit == "2^-16 s":  # the CUC fine field
-            _sub(units, "Unit", "s", factor=repr(CUC_FINE_S), description="2^-16 s")
-        else:
-            _sub(units, "Unit", f.unit)
-    if f.kind == "float":
-        _sub(el, "FloatDataEncoding", sizeInBits=size, encoding="IEEE754_1985")
-    else:
-        encoding = _sub(
-            el,
-            "IntegerDataEncoding",
-            sizeInBits=size,
-            encoding="twosComplement" if f.kind == "int" else "unsigned",
-        )
-        if pec:
-            edc = _sub(encoding, "ErrorDetectCorrect")
-            crc = _sub(edc, "CRC", width=size, reference="start", bitsFromReference="0")
-            _sub(crc, "Polynomial", f"{CRC_POLY:04X}")
-            _sub(crc, "InitRemainder", f"{CRC_INIT:04X}")
-            _sub(crc, "FinalXOR", f"{CRC_FINAL_XOR:04X}")
-    if f.enum is not None:
-        enumerations = _sub(el, "EnumerationList")
-        for member in f.enum:
-            _sub(enumerations, "Enumeration", value=str(int(member)), label=member.name)
-        return
-    valid = f.valid_range
-    if f.mask is not None:
-        if f.mask & (f.mask + 1):
-            raise ValueError(f"{f.qualified}: bit mask 0x{f.mask:X} is not a run of low bits")
-        valid = (0, f.mask) if valid is None else (max(valid[0], 0), min(valid[1], f.mask))
-    if valid is not None:
-        _sub(el, "ValidRange", minInclusive=number(valid[0]), maxInclusive=number(valid[1]))
 
 
 def _header_values(layout: PacketLayout) -> dict[str, int]:
@@ -162,8 +100,8 @@ def _container(parent: ET.Element, layout: PacketLayout) -> None:
     _sub(
         el,
         "LongDescription",
-        f"{spec.type.name} ({_KIND[spec.type]}), {spec.direction.name}"
-        f" ({_DIRECTION[spec.direction]}); {spec.data_len} bytes of user data;"
+        f"{spec.type.name} ({KIND_TEXT[spec.type]}), {spec.direction.name}"
+        f" ({DIRECTION_TEXT[spec.direction]}); {spec.data_len} bytes of user data;"
         f" time: {spec.time_meaning}.",
     )
     entries = _sub(el, "EntryList")
@@ -228,7 +166,7 @@ def header_comment() -> str:
 def xtce_document() -> str:
     """The whole XTCE document, UTF-8 text ending in one newline."""
     ET.register_namespace("xtce", XTCE_NS)
-    root = ET.Element(_q("SpaceSystem"), {"name": SPACE_SYSTEM})
+    root = ET.Element(q("SpaceSystem"), {"name": SPACE_SYSTEM})
     _sub(
         root,
         "LongDescription",
@@ -243,7 +181,7 @@ def xtce_document() -> str:
     containers = _sub(tm, "ContainerSet")
 
     def parameter(f: Field, pec: bool = False) -> None:
-        _parameter_type(types, f, pec)
+        data_type(types, f, "Parameter", f"{f.qualified}_Type", pec)
         _sub(params, "Parameter", name=f.qualified, parameterTypeRef=f"{f.qualified}_Type")
 
     def abstract(name: str, description: str, fields: tuple[Field, ...]) -> ET.Element:
@@ -265,6 +203,7 @@ def xtce_document() -> str:
         _container(containers, layout)
     parameter(idle_pec_field(), pec=True)
     _idle_container(containers, types, params)
+    command_metadata(_sub(root, "CommandMetaData"))
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!--\n{header_comment()}-->\n{body}\n'
