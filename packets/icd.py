@@ -44,7 +44,11 @@ MAX_FRAME_LEN = ASM_LEN + MAX_PACKET_LEN
 SEQ_MODULO = 1 << 14
 #: CUC fine time units per second (2^16)
 CUC_FINE_PER_S = 1 << 16
-#: CRC-16/CCITT-FALSE check value, crc(b"123456789")
+#: CRC-16/CCITT-FALSE: polynomial, initial value, final XOR (no reflection either way) and
+#: check value crc(b"123456789"); ``crc16`` computes it
+CRC_POLY = 0x1021
+CRC_INIT = 0xFFFF
+CRC_FINAL_XOR = 0x0000
 CRC_CHECK_VALUE = 0x29B1
 
 

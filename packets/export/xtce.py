@@ -29,8 +29,6 @@ from packets.export.fields import (
 )
 from packets.export.xtce_commands import command_metadata
 from packets.export.xtce_types import (
-    CRC_INIT,
-    CRC_POLY,
     DIRECTION_TEXT,
     KIND_TEXT,
     XTCE_NS,
@@ -38,7 +36,7 @@ from packets.export.xtce_types import (
     q,
 )
 from packets.export.xtce_types import sub as _sub
-from packets.icd import ASM, CRC_CHECK_VALUE, PEC_LEN, Apid
+from packets.icd import ASM, CRC_CHECK_VALUE, CRC_INIT, CRC_POLY, PEC_LEN, Apid
 
 SPACE_SYSTEM = "LunarHIL"
 ROOT_CONTAINER = "CCSDSPacket"

@@ -6,13 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from packets.export.fields import CUC_FINE_S, Field, number
-from packets.icd import Direction, PacketType
+from packets.icd import CRC_FINAL_XOR, CRC_INIT, CRC_POLY, Direction, PacketType
 
 XTCE_NS = "http://www.omg.org/spec/XTCE/20180204"
-#: the PEC's CRC-16/CCITT-FALSE (ICD §1; ``packets.crc16``): no reflection either way
-CRC_POLY = 0x1021
-CRC_INIT = 0xFFFF
-CRC_FINAL_XOR = 0x0000
 KIND_TEXT = {PacketType.TC: "telecommand", PacketType.TM: "telemetry"}
 DIRECTION_TEXT = {Direction.H2F: "harness to FSW", Direction.F2H: "FSW to harness"}
 
