@@ -32,7 +32,7 @@ from harness.link.capture import (
     CaptureRecord,
     is_capture,
 )
-from harness.pcapng.blocks import PcapngError, is_pcapng
+from harness.pcapng.blocks import SIGNATURE_LEN, PcapngError, is_pcapng
 from harness.pcapng.capture import read_pcapng_capture
 from packets import SPECS, Deframer, DeframerStats, Frame
 
@@ -185,12 +185,14 @@ def run(args: argparse.Namespace) -> int:
                 out.flush()
                 _warn_truncated(reader.error)
                 status = 1
-        elif is_pcapng(head):
-            status = _decode_pcapng(head + fh.read(), source, args.summary, out)
         else:
-            single = _decode_stream(_chunks(fh, head), args.summary, out)
-            if args.summary:
-                _emit(single.summary(), out)
+            head += fh.read(SIGNATURE_LEN - len(head))  # a pcapng signature is longer
+            if is_pcapng(head):
+                status = _decode_pcapng(head + fh.read(), source, args.summary, out)
+            else:
+                single = _decode_stream(_chunks(fh, head), args.summary, out)
+                if args.summary:
+                    _emit(single.summary(), out)
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()

@@ -163,8 +163,16 @@ class PcapngWriter:
         self._fh.write(b"".join((head, data, _PAD[_pad4(n)], opts, _U32.pack(total))))
 
 
+#: the first 12 bytes of a pcapng file: the SHB type (a palindrome), its length, the
+#: byte-order magic in the section's byte order
+SIGNATURE_LEN = 12
+
+
 def is_pcapng(head: bytes) -> bool:
-    return len(head) >= 4 and struct.unpack_from("<I", head)[0] == BLOCK_SHB
+    """Whether ``head`` (at least ``SIGNATURE_LEN`` bytes) starts a pcapng file."""
+    if len(head) < SIGNATURE_LEN or struct.unpack_from("<I", head)[0] != BLOCK_SHB:
+        return False
+    return head[8:12] in (struct.pack("<I", BYTE_ORDER_MAGIC), struct.pack(">I", BYTE_ORDER_MAGIC))
 
 
 class _Options(dict[int, list[bytes]]):

@@ -220,3 +220,12 @@ def test_a_pcapng_written_and_read_back_gives_the_receiver_the_same_frames(
             got = [f for r in recs for f in deframer.feed(r.data)] + deframer.flush()
             frames.append(got)
         assert frames[0] == frames[1]
+
+
+def test_a_raw_stream_that_happens_to_start_like_a_pcapng_block_is_decoded_as_a_stream(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    raw = tmp_path / "stream.bin"
+    raw.write_bytes(b"\x0a\x0d\x0d\x0a\x00\x00\x00\x00" + Framer().encode(Sync(3, 50_000), 0))
+    assert lunar_hil(monkeypatch, "decode", str(raw)) == 0
+    assert [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()] == ["SYNC"]
