@@ -41,12 +41,12 @@ PCAPNG_NAME = "capture.pcapng"
 LINK_TYPE = LINKTYPE_USER0
 FRAME = "frame"
 SKIPPED = "skipped"
-DIRECTION_NAMES = {H2F: "H2F", F2H: "F2H"}
 #: interface id of each direction (the same numbers as the capture's direction byte)
 INTERFACES = {
     H2F: Interface(LINK_TYPE, "H2F", "harness to FSW: sensor frames, SYNC, test control"),
     F2H: Interface(LINK_TYPE, "F2H", "FSW to harness: ENGINE_CMD, FSW_STATUS, events"),
 }
+_DIRECTION_OF_NAME = {iface.name: d for d, iface in INTERFACES.items()}
 EPB_DIRECTION = {H2F: EPB_OUTBOUND, F2H: EPB_INBOUND}
 SECTION_COMMENT = (
     f"lunar-hil link capture. Link type LINKTYPE_USER0 ({LINK_TYPE}): lunar-hil ICD v1 on"
@@ -135,7 +135,7 @@ def read_pcapng_capture(data: bytes, source: str) -> Iterator[CaptureRecord]:
     reader = read_pcapng(data, source)
     for number, packet in enumerate(reader, start=1):
         iface = reader.section.interfaces[packet.interface_id]
-        if iface.link_type != LINK_TYPE or iface.name not in ("H2F", "F2H"):
+        if iface.link_type != LINK_TYPE or iface.name not in _DIRECTION_OF_NAME:
             raise PcapngError(
                 f"{source}: record {number} is on interface {packet.interface_id}"
                 f" ({iface.name!r}, link type {iface.link_type}); expected a lunar-hil"
@@ -147,5 +147,5 @@ def read_pcapng_capture(data: bytes, source: str) -> Iterator[CaptureRecord]:
                 f"{source}: record {number} has comment {packet.comment!r}; expected"
                 " 'sim_us=<integer> frame' or 'sim_us=<integer> skipped'"
             )
-        direction = H2F if iface.name == "H2F" else F2H
+        direction = _DIRECTION_OF_NAME[iface.name]
         yield CaptureRecord(int(match.group(1)), packet.timestamp_ns, direction, packet.data)
