@@ -52,6 +52,9 @@ HELP: dict[str, str] = {
     "protocol": (
         "Print the protocol reference (Markdown), generated from the construct definitions."
     ),
+    "export": (
+        "Export the packet dictionary: XTCE 1.2 (Yamcs, COSMOS) or a Wireshark Lua dissector."
+    ),
 }
 
 

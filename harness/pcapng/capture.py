@@ -108,8 +108,9 @@ def write_pcapng_capture(
     lhcap: str | Path, pcapng: str | Path, *, epoch_unix_ns: int
 ) -> list[LinkRecord]:
     """Convert a finished capture; ``epoch_unix_ns`` is the wall clock when it was opened
-    (its records' wall times count from there). Returns the records written."""
-    records = list(read_capture(lhcap))
+    (its records' wall times count from there). Returns the records written. A capture cut
+    short (a full disk, a killed run) is converted up to its last intact record."""
+    records = list(read_capture(lhcap, strict=False))
     cut = link_records(records)
     with open(pcapng, "wb") as fh:
         writer = PcapngWriter(

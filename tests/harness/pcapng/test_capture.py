@@ -229,3 +229,12 @@ def test_a_raw_stream_that_happens_to_start_like_a_pcapng_block_is_decoded_as_a_
     raw.write_bytes(b"\x0a\x0d\x0d\x0a\x00\x00\x00\x00" + Framer().encode(Sync(3, 50_000), 0))
     assert lunar_hil(monkeypatch, "decode", str(raw)) == 0
     assert [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()] == ["SYNC"]
+
+
+def test_a_capture_cut_short_is_converted_up_to_its_last_intact_record(tmp_path: Path) -> None:
+    lhcap, pcapng = tmp_path / "capture.lhcap", tmp_path / "capture.pcapng"
+    _run_like_capture(lhcap)
+    lhcap.write_bytes(lhcap.read_bytes()[:-3])  # the last record (an ENGINE_CMD) is cut
+    cut = write_pcapng_capture(lhcap, pcapng, epoch_unix_ns=0)
+    assert [r.kind for r in cut if r.direction == F2H] == [FRAME, SKIPPED]
+    assert len(list(read_pcapng(pcapng.read_bytes(), str(pcapng)))) == len(cut) == 5
