@@ -4,7 +4,8 @@
 every error reads like ``hil_configs/m2.toml: vehicle.max_thrust_n: expected a number > 0,
 found -5``. Files may say ``extends = "base.toml"`` (relative to themselves); tables merge
 key by key, the extending file winning. ``--set a.b=value`` overrides parse the value as
-TOML (``3``, ``2.5``, ``true``, ``"text"``, ``[1, 2]``), else take it as a string.
+TOML (``3``, ``2.5``, ``true``, ``"text"``, ``[1, 2]``), else take it as a string; an
+integer in a key path indexes an array of tables (``--set faults.0.valid_below_alt_m=600``).
 """
 
 from __future__ import annotations
@@ -66,23 +67,52 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return [k.strip() for k in key.split(".")], value
 
 
+def dotted_key(key: str) -> str:
+    """A located key in override spelling: ``faults[0].kind`` -> ``faults.0.kind``."""
+    return key.replace("[", ".").replace("]", "")
+
+
 def blame_override(exc: ConfigError, overrides: list[str] | tuple[str, ...]) -> ConfigError:
     """The same error, naming the ``--set`` that supplied the bad value (if one did)."""
     for text in overrides:
         keys, _ = parse_override(text)
-        if exc.key == ".".join(keys):
+        if dotted_key(exc.key) == ".".join(keys):
             return ConfigError(f"--set {text}", exc.key, exc.expected, exc.found)
     return exc
+
+
+def set_key(node: Any, keys: list[str], value: Any, where: str, _done: str = "") -> Any:
+    """``node`` with the value at ``keys`` replaced (copies, never mutates). A key that is
+    an integer indexes an array of tables (``faults.0.valid_below_alt_m``); missing table
+    keys are created; an index past the end, or a key into a scalar, raises."""
+    key, rest = keys[0], keys[1:]
+    here = f"{_done}.{key}" if _done else key
+    if isinstance(node, list):
+        if not key.isdigit():
+            raise ConfigError(where, _done, "an index (0, 1, ...) into this array", key)
+        i = int(key)
+        if i >= len(node):
+            raise ConfigError(where, here, f"an index below {len(node)} (the array's length)", i)
+        out = list(node)
+        out[i] = value if not rest else set_key(node[i], rest, value, where, here)
+        return out
+    if not isinstance(node, Mapping):
+        raise ConfigError(where, _done, "a table or an array of tables to set a key in", node)
+    patched = dict(node)
+    if not rest:
+        old = node.get(key)
+        merge = isinstance(value, Mapping) and isinstance(old, Mapping)
+        patched[key] = _merge(dict(old), value) if merge else value  # type: ignore[arg-type]
+    else:
+        patched[key] = set_key(node.get(key, {}), rest, value, where, here)
+    return patched
 
 
 def apply_overrides(doc: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
     """Apply ``--set`` overrides to a loaded document (returns a new dict)."""
     for text in overrides:
         keys, value = parse_override(text)
-        patch: dict[str, Any] = {keys[-1]: value}
-        for k in reversed(keys[:-1]):
-            patch = {k: patch}
-        doc = _merge(doc, patch)
+        doc = set_key(doc, keys, value, f"--set {text}")
     return doc
 
 
@@ -163,6 +193,12 @@ class ConfigTable:
             raise self.error(name, "a string", v)
         if choices and v not in choices:
             raise self.error(name, "one of " + ", ".join(repr(c) for c in choices), v)
+        return v
+
+    def array(self, name: str, default: list[Any] | None = None) -> list[Any]:
+        v = self._get(name, _REQUIRED if default is None else default)
+        if not isinstance(v, list):
+            raise self.error(name, "an array", v)
         return v
 
     def table(self, name: str, *, required: bool = False) -> ConfigTable:
