@@ -81,7 +81,11 @@ def dispersion_from_config(t: ConfigTable) -> Dispersion:
             raise t.error("high", f"a number > low ({low:g})", high)
         mass = _phi((high - mean) / std) - _phi((low - mean) / std)
         if mass < MIN_TRUNC_MASS:
-            raise t.error("low", f"an interval holding >= {MIN_TRUNC_MASS:.1%} of the normal", mass)
+            raise t.error(
+                "low",
+                f"an interval holding >= {MIN_TRUNC_MASS:.1%} of the normal's mass",
+                f"[{low:g}, {high:g}], holding {mass:.2g}",
+            )
         d = Dispersion(key, dist, mean=mean, std=std, low=low, high=high)
     else:
         values = t.array("values")

@@ -22,6 +22,7 @@ import multiprocessing.connection
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -51,7 +52,7 @@ class TimedOut:
 Event = Finished | Died | TimedOut
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, work: Callable[[RunTask], RunRecord]) -> None:
     os.setpgrp()  # the worker and its FSW children: one group, killed together
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -59,15 +60,17 @@ def _worker_main(conn: Connection) -> None:
             task = conn.recv()
             if task is None:
                 return
-            conn.send(run_task(task))
+            conn.send(work(task))
     except (EOFError, OSError):  # the coordinator is gone
         return
 
 
 class _Worker:
-    def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
+    def __init__(
+        self, ctx: multiprocessing.context.BaseContext, work: Callable[[RunTask], RunRecord]
+    ) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc: BaseProcess = ctx.Process(target=_worker_main, args=(child,), daemon=True)  # type: ignore[attr-defined]
+        self.proc: BaseProcess = ctx.Process(target=_worker_main, args=(child, work), daemon=True)  # type: ignore[attr-defined]
         self.proc.start()
         child.close()
         self.task: RunTask | None = None
@@ -88,11 +91,19 @@ class ProcessPool:
     """``submit`` a task to an idle worker; ``events`` reports what finished, died or
     timed out; ``close`` stops everything."""
 
-    def __init__(self, jobs: int, run_timeout_s: float) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        run_timeout_s: float,
+        work: Callable[[RunTask], RunRecord] = run_task,
+    ) -> None:
+        """``work`` flies one task in a worker (a module-level function: it is pickled by
+        reference); tests pass one that dies or hangs on purpose."""
         self.ctx = multiprocessing.get_context("forkserver")
         self.ctx.set_forkserver_preload(["harness.campaign.worker"])
         self.run_timeout_s = run_timeout_s
-        self.workers = [_Worker(self.ctx) for _ in range(jobs)]
+        self.work = work
+        self.workers = [_Worker(self.ctx, work) for _ in range(jobs)]
         self.replaced = 0
 
     @property
@@ -157,7 +168,7 @@ class ProcessPool:
 
     def _replace(self, w: _Worker) -> None:
         w.kill()
-        self.workers[self.workers.index(w)] = _Worker(self.ctx)
+        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.work)
         self.replaced += 1
 
     def close(self) -> None:
