@@ -73,7 +73,10 @@ class DaskPool:
         now = time.monotonic()
         nearest = min(t0 + self.run_timeout_s for _, t0 in self.inflight.values())
         wait_s = max(0.01, min(timeout_s, nearest - now))
-        done, _ = self._wait(list(self.inflight), timeout=wait_s, return_when="FIRST_COMPLETED")
+        try:
+            done, _ = self._wait(list(self.inflight), timeout=wait_s, return_when="FIRST_COMPLETED")
+        except TimeoutError:  # nothing finished within wait_s
+            done = set()
         out: list[Event] = []
         for fut in done:
             task, _t0 = self.inflight.pop(fut)

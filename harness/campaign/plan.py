@@ -14,7 +14,7 @@ Top-level keys (``hil_configs/campaigns/*.toml``)::
     run_timeout_s = 150.0              # wall-clock limit a run (default 30 s + sim time / 5)
     [[sweep]]    key = "faults.0.valid_below_alt_m", values = [...] | from, to, step
     [[disperse]] key = "fsw.alt_error_m", dist = "normal", mean, std   (see draws.py)
-    [search]     see harness.campaign.search
+    [search]     see harness.campaign.boundary (``lunar-hil campaign search``)
 
 Sweeps cross into a grid (the first axis varies slowest). Run ``i`` is
 ``(profile, grid point, sample)`` with ``i = (profile * points + point) * samples +

@@ -82,12 +82,11 @@ def boundaries(
         ):
             if (y0 < 0.5) != (y1 < 0.5):
                 crossing = 0.5 * (x0 + x1)
-                side = "above" if y1 >= 0.5 else "below"
-                edge = x1 if y1 >= 0.5 else x0
+                above = y1 >= 0.5
                 sentence = (
-                    f"{prof} lands soft (≥ 50 % of seeds) when {key} is {side} ~{crossing:,.0f}"
-                    f" (between {x0:,.6g} and {x1:,.6g};"
-                    f" {edge:,.6g} is the last point that lands soft)"
+                    f"{prof} lands soft (≥ 50 % of seeds) when {key} is"
+                    f" {'above' if above else 'below'} ~{crossing:,.0f}: soft at"
+                    f" {x1 if above else x0:,.6g}, not at {x0 if above else x1:,.6g}"
                 )
                 break
         out[prof] = (xs, ys, crossing, sentence)

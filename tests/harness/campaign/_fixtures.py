@@ -14,11 +14,13 @@ ROOT = Path(__file__).resolve().parents[3]
 M2 = ROOT / "hil_configs" / "hakuto_r_m2.toml"
 
 
-def campaign_file(tmp: Path, body: str, name: str = "c.toml", sim_s: float = 2.0) -> Path:
-    """A campaign on the M2 scenario, memory FSW, ``sim_s`` of sim time a run."""
+def campaign_file(
+    tmp: Path, body: str, name: str = "c.toml", sim_s: float = 2.0, fsw: str = "memory"
+) -> Path:
+    """A campaign on the M2 scenario, ``fsw`` FSW, ``sim_s`` of sim time a run."""
     path = tmp / name
     path.write_text(
-        f'scenario = "{M2}"\nfsw = "memory"\nset = ["run.max_sim_time_s={sim_s}"]\n' + body
+        f'scenario = "{M2}"\nfsw = "{fsw}"\nset = ["run.max_sim_time_s={sim_s}"]\n' + body
     )
     return path
 
@@ -38,3 +40,13 @@ def dies_once_on_1_always_on_2_hangs_on_3(task: RunTask) -> RunRecord:
 
         return run_task(replace(task, spec=replace(task.spec, artifacts="bogus")))
     return run_task(task)
+
+
+#: the flip of ``soft_above_1234_5``: soft when the initial altitude is at least this
+FLIP_ALT_M = 1234.5
+
+
+def soft_above_1234_5(task: RunTask) -> RunRecord:
+    """A stand-in run whose verdict is a known step function of initial.alt_m."""
+    alt = task.spec.scenario.initial.alt_m
+    return RunRecord(task.run_id, "done", verdict="soft" if alt >= FLIP_ALT_M else "crash")

@@ -90,3 +90,20 @@ def test_cli_run_report_rerun_and_refused_resume(
         coordinator.reopen(out)
     store = Store.open(out)
     assert store.counts() == {"done": 8}
+
+
+def test_python_stub_runs_in_parallel_on_their_own_ptys(tmp_path: Path) -> None:
+    body = 'profiles = ["naive", "robust"]\nseed = 1\nruns = 2\nkeep = "none"\n'
+    c = load_campaign(campaign_file(tmp_path, body, sim_s=2.0, fsw="python-stub"))
+    assert c.fsw_kind == "python-stub"
+    store = coordinator.create(c, tmp_path / "out")
+    finish = coordinator.run_pending(
+        c, store, tmp_path / "out", ProcessPool(2, 60.0), Progress(False)
+    )
+    assert finish.completed
+    rows = store.rows()
+    assert [r["status"] for r in rows] == ["done"] * 4
+    endpoints = {json.loads(r["summary"])["link"]["bytes_sent"] > 0 for r in rows}
+    assert endpoints == {True}
+    local = run_task(coordinator.task_of(c, tmp_path / "out", c.point_of(3)))
+    assert local.telemetry_sha256 == rows[3]["telemetry_sha256"]

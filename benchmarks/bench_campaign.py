@@ -1,0 +1,163 @@
+"""Campaigns: the shipped 1,000-run M2 Monte Carlo on the process pool, the pool's
+speed-up over one worker, Dask LocalCluster against the pool, the per-run overhead
+outside the simulation, and a 10,000-run campaign's coordinator memory and store size.
+
+Budgets (issue 10): the Monte Carlo <= 180 s wall on 2 cores; speed-up >= 1.7x on 2
+cores; Dask within 15 % of the pool (wall ratio <= 1.15). The speed-up and Dask figures
+use the same 200-run slice of the Monte Carlo (100 a profile) for every executor.
+The machine is shared: the load (uptime) is printed beside the figures.
+Run: .venv/bin/python -m benchmarks campaign
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.figures import Figures
+from harness.campaign import coordinator
+from harness.campaign.plan import Campaign, campaign_from_text, load_campaign
+from harness.campaign.progress import Progress
+from harness.campaign.store import RunRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTE_CARLO = ROOT / "hil_configs" / "campaigns" / "m2_monte_carlo.toml"
+
+
+def _load() -> str:
+    return f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (2 cores)"
+
+
+class _Sampler(Progress):
+    """Records the coordinator's resident memory as runs complete."""
+
+    def __init__(self) -> None:
+        super().__init__(enabled=False)
+        self.rss_mb: dict[int, float] = {}
+        self.n = 0
+
+    def advance(self, rec: RunRecord) -> None:
+        super().advance(rec)
+        self.n += 1
+        if self.n % 1000 == 0:
+            with open("/proc/self/statm") as fh:
+                pages = int(fh.read().split()[1])
+            self.rss_mb[self.n] = pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def fly(
+    campaign: Campaign, jobs: int, dask: str | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    out = Path(tempfile.mkdtemp(prefix="bench-campaign-"))
+    try:
+        store = coordinator.create(campaign, out)
+        pool = coordinator.make_pool(campaign, jobs, dask)  # start-up counted: a user waits for it
+        t0 = time.perf_counter()
+        finish = coordinator.run_pending(campaign, store, out, pool, progress or Progress(False))
+        wall = time.perf_counter() - t0
+        assert finish.completed and store.counts() == {"done": campaign.run_count}, store.counts()
+        row = store.db.execute(
+            "SELECT SUM(wall_s), SUM(json_extract(summary, '$.session_wall_s')),"
+            " SUM(verdict = 'soft'), COUNT(*) FROM runs"
+        ).fetchone()
+        store.close()
+        return {
+            "wall_s": wall,
+            "worker_s": row[0],
+            "session_s": row[1],
+            "soft": row[2],
+            "n": row[3],
+            "store_bytes": sum(p.stat().st_size for p in out.glob("campaign.sqlite*")),
+        }
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def main(figures: Figures) -> None:
+    mc = load_campaign(MONTE_CARLO)
+    print(f"M2 Monte Carlo: {mc.run_count} runs, memory FSW, 2 jobs; {_load()}")
+    r = fly(mc, 2)
+    figures.add(
+        "M2 Monte Carlo 1,000 runs, pool --jobs 2, wall",
+        r["wall_s"],
+        "s",
+        budget=180.0,
+        higher_is_better=False,
+        load=_load(),
+    )
+    n = r["n"]
+    figures.add("throughput, pool --jobs 2", n / r["wall_s"], "runs/s")
+    figures.add("mean session (simulation + FSW) per run", r["session_s"] / n, "s")
+    figures.add(
+        "per-run overhead in the worker, outside the session",
+        (r["worker_s"] - r["session_s"]) / n * 1e3,
+        "ms",
+        higher_is_better=False,
+    )
+    figures.add(
+        "per-run overhead outside the session, whole campaign (2 x wall - sessions) / runs",
+        (2 * r["wall_s"] - r["session_s"]) / n * 1e3,
+        "ms",
+        higher_is_better=False,
+    )
+
+    small = campaign_from_text(mc.text.replace("runs = 500", "runs = 100"), mc.path)
+    print(f"200-run slice, side by side; {_load()}")
+    one = fly(small, 1)
+    two = fly(small, 2)
+    dask = fly(small, 2, "local")
+    print(
+        f"  walls: 1 worker {one['wall_s']:.1f} s, pool 2 {two['wall_s']:.1f} s,"
+        f" dask 2 {dask['wall_s']:.1f} s; {_load()}"
+    )
+    figures.add(
+        "pool speed-up, 2 workers over 1 (200 runs)",
+        one["wall_s"] / two["wall_s"],
+        "x",
+        budget=1.7,
+        load=_load(),
+    )
+    figures.add(
+        "Dask LocalCluster wall / pool wall (200 runs, 2 workers)",
+        dask["wall_s"] / two["wall_s"],
+        "ratio",
+        budget=1.15,
+        higher_is_better=False,
+    )
+
+    tiny = campaign_from_text(
+        mc.text.replace("runs = 500", 'runs = 5000\nset = ["run.max_sim_time_s=1.0"]'), mc.path
+    )
+    print(f"10,000 runs of 1 s sim each (coordinator memory, store size); {_load()}")
+    sampler = _Sampler()
+    big = fly(tiny, 2, progress=sampler)
+    rss = sampler.rss_mb
+    figures.add(
+        "coordinator RSS growth from 1,000 to 10,000 runs",
+        rss[10000] - rss[1000],
+        "MB",
+        budget=20.0,
+        higher_is_better=False,
+        rss_mb=rss,
+    )
+    figures.add(
+        "store size, 10,000 runs",
+        big["store_bytes"] / 2**20,
+        "MB",
+        budget=20.0,
+        higher_is_better=False,
+    )
+    figures.add(
+        "max RSS of the coordinator process",
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "MB",
+    )
+
+
+if __name__ == "__main__":
+    main(Figures())
