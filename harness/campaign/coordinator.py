@@ -68,12 +68,13 @@ def params_json(p: RunPoint) -> str:
 def create(campaign: Campaign, directory: Path) -> Store:
     """A new campaign directory with every run pending; refuses an existing one."""
     directory.mkdir(parents=True, exist_ok=True)
-    if (directory / STORE_NAME).exists():
+    store = Store(directory / STORE_NAME)
+    if store.header() is not None:  # (a store killed while being created has none)
+        store.close()
         raise HarnessError(
             f"{directory}: a campaign is already stored here;"
             f" resume it with `lunar-hil campaign resume {directory}` or choose another --out"
         )
-    store = Store(directory / STORE_NAME)
 
     def rows() -> Iterator[tuple[int, str, str, int, int]]:
         for i in range(campaign.run_count):
