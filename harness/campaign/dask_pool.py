@@ -4,8 +4,9 @@
 
 The coordinator keeps at most one task in flight per worker thread; a run's clock starts
 when the scheduler reports it processing on a worker (not while a worker restarts). A
-run past ``run_timeout_s`` is recorded as a timeout, its future cancelled and the worker that holds it restarted by its nanny
-(``Client.restart_workers``), so a hung run does not hold a slot. The local cluster is
+run past ``run_timeout_s`` is recorded as a timeout, its future cancelled and the worker
+that holds it restarted by its nanny (``Client.restart_workers``), so a hung run does
+not hold a slot. The local cluster is
 made with ``allowed-failures = 0``: a worker that dies gives ``KilledWorker`` at once
 and the coordinator retries the run once, as with the process pool. Workers import the
 harness themselves (the same environment); only the ``RunTask`` crosses the wire.
@@ -14,8 +15,8 @@ harness themselves (the same environment); only the ``RunTask`` crosses the wire
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 from typing import Any
 
 from harness.campaign.pool import Died, Event, Finished, TimedOut
