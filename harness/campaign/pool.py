@@ -10,8 +10,8 @@ its process sentinel and reported with the task it held, to be retried once.
 
 Workers come from a ``forkserver`` (no fork of a coordinator that has threads -- the
 progress bar's -- and an open SQLite handle); they ignore SIGINT, so Ctrl-C reaches the
-coordinator only, which stops them. If the coordinator dies (kill -9), a worker's next
-read or write on its pipe fails and it exits.
+coordinator only, which stops them. If the coordinator dies (kill -9), a worker exits
+when its pipe breaks or, mid-run, when it sees itself orphaned (checked every second).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ from multiprocessing.process import BaseProcess
 
 from harness.campaign.store import RunRecord
 from harness.campaign.worker import RunTask, run_task
+
+#: how often an idle-or-busy worker checks that its coordinator still lives
+ORPHAN_CHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,18 @@ class TimedOut:
 Event = Finished | Died | TimedOut
 
 
+def _exit_when_orphaned(parent: int) -> None:
+    """A worker whose coordinator was killed exits even while a run hangs (its pipe
+    would tell it only after the run)."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_S)
+    os._exit(1)
+
+
 def _worker_main(conn: Connection, work: Callable[[RunTask], RunRecord]) -> None:
     os.setpgrp()  # the worker and its FSW children: one group, killed together
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     try:
         while True:
             task = conn.recv()
