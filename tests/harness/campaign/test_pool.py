@@ -107,3 +107,13 @@ def test_python_stub_runs_in_parallel_on_their_own_ptys(tmp_path: Path) -> None:
     assert endpoints == {True}
     local = run_task(coordinator.task_of(c, tmp_path / "out", c.point_of(3)))
     assert local.telemetry_sha256 == rows[3]["telemetry_sha256"]
+
+
+def test_keep_failures_keeps_only_runs_that_did_not_land_soft(tmp_path: Path) -> None:
+    body = 'profiles = ["naive", "robust"]\nseed = 1\nruns = 1\n'  # keep = "failures" default
+    c = load_campaign(campaign_file(tmp_path, body, sim_s=200.0))
+    assert c.keep == "failures"
+    naive, robust = (run_task(coordinator.task_of(c, tmp_path, c.point_of(i))) for i in range(2))
+    assert (naive.verdict, robust.verdict) == ("crash", "soft")
+    assert (coordinator.run_dir(tmp_path, 0) / "telemetry.csv").is_file()
+    assert not coordinator.run_dir(tmp_path, 1).exists()
