@@ -6,7 +6,7 @@ Budgets (issue 10): the Monte Carlo <= 180 s wall on 2 cores; speed-up >= 1.7x o
 cores; Dask within 15 % of the pool (wall ratio <= 1.15). The speed-up and Dask figures
 use the same 200-run slice of the Monte Carlo (100 a profile) for every executor.
 The machine is shared: the load (uptime) is printed beside the figures.
-Run: .venv/bin/python -m benchmarks campaign
+Run: .venv/bin/python -m benchmarks campaign   (parts: python benchmarks/bench_campaign.py speedup)
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -78,8 +79,20 @@ def fly(
         shutil.rmtree(out, ignore_errors=True)
 
 
-def main(figures: Figures) -> None:
+PARTS = ("mc", "speedup", "big")
+
+
+def main(figures: Figures, parts: tuple[str, ...] = PARTS) -> None:
     mc = load_campaign(MONTE_CARLO)
+    if "mc" in parts:
+        _monte_carlo(figures, mc)
+    if "speedup" in parts:
+        _speedup(figures, mc)
+    if "big" in parts:
+        _ten_thousand(figures, mc)
+
+
+def _monte_carlo(figures: Figures, mc: Campaign) -> None:
     print(f"M2 Monte Carlo: {mc.run_count} runs, memory FSW, 2 jobs; {_load()}")
     r = fly(mc, 2)
     figures.add(
@@ -106,6 +119,8 @@ def main(figures: Figures) -> None:
         higher_is_better=False,
     )
 
+
+def _speedup(figures: Figures, mc: Campaign) -> None:
     small = campaign_from_text(mc.text.replace("runs = 500", "runs = 100"), mc.path)
     print(f"200-run slice, side by side; {_load()}")
     one = fly(small, 1)
@@ -130,6 +145,8 @@ def main(figures: Figures) -> None:
         higher_is_better=False,
     )
 
+
+def _ten_thousand(figures: Figures, mc: Campaign) -> None:
     tiny = campaign_from_text(
         mc.text.replace("runs = 500", 'runs = 5000\nset = ["run.max_sim_time_s=1.0"]'), mc.path
     )
@@ -159,5 +176,5 @@ def main(figures: Figures) -> None:
     )
 
 
-if __name__ == "__main__":
-    main(Figures())
+if __name__ == "__main__":  # python benchmarks/bench_campaign.py [mc] [speedup] [big]
+    main(Figures(), tuple(sys.argv[1:]) or PARTS)

@@ -252,26 +252,26 @@ def _heatmaps(campaign: Campaign, rows: list[Any], path: Path) -> Path:
 
 def _histograms(campaign: Campaign, rows: list[Any], path: Path) -> Path:
     import matplotlib.pyplot as plt
+    import numpy as np
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
-    for prof in campaign.profiles:
-        vz = [
-            abs(r["touchdown_vz_mps"])
-            for r in rows
-            if r["profile"] == prof and r["touchdown_vz_mps"] is not None
-        ]
-        prop = [
-            r["propellant_kg"]
-            for r in rows
-            if r["profile"] == prof and r["propellant_kg"] is not None
-        ]
-        if vz:
-            a.hist(vz, bins=40, alpha=0.6, label=prof)
-        if prop:
-            b.hist(prop, bins=40, alpha=0.6, label=prof)
-    a.set_xlabel("|touchdown v_z| (m/s)")
-    b.set_xlabel("propellant left at touchdown (kg)")
-    for ax in (a, b):
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, col, label, fold in (
+        (axes[0], "touchdown_vz_mps", "|touchdown v_z| (m/s)", abs),
+        (axes[1], "propellant_kg", "propellant left at touchdown (kg)", float),
+    ):
+        per = {
+            prof: [fold(r[col]) for r in rows if r["profile"] == prof and r[col] is not None]
+            for prof in campaign.profiles
+        }
+        every = [v for vs in per.values() for v in vs]
+        if not every:
+            continue
+        lo, hi = min(every), max(every)
+        bins = np.linspace(lo, hi if hi > lo else lo + 1.0, 61)  # one grid for every profile
+        for prof, vs in per.items():
+            if vs:
+                ax.hist(vs, bins=bins, alpha=0.6, label=prof)
+        ax.set_xlabel(label)
         ax.set_ylabel("runs")
         ax.legend()
         ax.grid(alpha=0.3)
