@@ -6,17 +6,19 @@ Budgets (issue 10): the Monte Carlo <= 180 s wall on 2 cores; speed-up >= 1.7x o
 cores; Dask within 15 % of the pool (wall ratio <= 1.15). The speed-up and Dask figures
 use the same 200-run slice of the Monte Carlo (100 a profile) for every executor.
 The machine is shared: the load (uptime) is printed beside the figures.
-Run: .venv/bin/python -m benchmarks campaign   (parts: python benchmarks/bench_campaign.py speedup)
+Run: .venv/bin/python -m benchmarks campaign   (parts: python -m benchmarks.bench_campaign speedup)
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import resource
 import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -79,13 +81,15 @@ def fly(
         shutil.rmtree(out, ignore_errors=True)
 
 
-PARTS = ("mc", "speedup", "big")
+PARTS = ("mc", "overhead", "speedup", "big")
 
 
 def main(figures: Figures, parts: tuple[str, ...] = PARTS) -> None:
     mc = load_campaign(MONTE_CARLO)
     if "mc" in parts:
         _monte_carlo(figures, mc)
+    if "overhead" in parts:
+        _coordinator_overhead(figures, mc)
     if "speedup" in parts:
         _speedup(figures, mc)
     if "big" in parts:
@@ -118,6 +122,32 @@ def _monte_carlo(figures: Figures, mc: Campaign) -> None:
         "ms",
         higher_is_better=False,
     )
+
+
+def _coordinator_overhead(figures: Figures, mc: Campaign, n: int = 300) -> None:
+    """What the coordinator spends per run besides waiting: expand the run, build and
+    validate its spec, pickle the task, unpickle and record a result in SQLite."""
+    out = Path(tempfile.mkdtemp(prefix="bench-campaign-"))
+    try:
+        store = coordinator.create(mc, out)
+        rec = RunRecord(0, "done", verdict="soft", causes=(), summary={"metrics": {}})
+        t0 = time.perf_counter()
+        for i in range(n):
+            task = coordinator.task_of(mc, out, mc.point_of(i))
+            pickle.loads(pickle.dumps(task))
+            store.record(replace(rec, run_id=i))
+        per = (time.perf_counter() - t0) / n
+        figures.add(
+            "coordinator cost per run (spec + pickle + store write)",
+            per * 1e3,
+            "ms",
+            higher_is_better=False,
+            task_bytes=len(pickle.dumps(task)),
+            load=_load(),
+        )
+        store.close()
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def _speedup(figures: Figures, mc: Campaign) -> None:
@@ -176,5 +206,5 @@ def _ten_thousand(figures: Figures, mc: Campaign) -> None:
     )
 
 
-if __name__ == "__main__":  # python benchmarks/bench_campaign.py [mc] [speedup] [big]
+if __name__ == "__main__":  # python -m benchmarks.bench_campaign [mc] [overhead] [speedup] [big]
     main(Figures(), tuple(sys.argv[1:]) or PARTS)
