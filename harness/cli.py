@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "encode": "harness.commands.encode",
     "protocol": "harness.commands.protocol",
     "export": "harness.commands.export",
+    "campaign": "harness.commands.campaign",
 }
 #: the first line of each module's docstring (tests/harness/commands/test_cli.py)
 HELP: dict[str, str] = {
@@ -55,6 +56,7 @@ HELP: dict[str, str] = {
     "export": (
         "Export the packet dictionary: XTCE 1.2 (Yamcs, COSMOS) or a Wireshark Lua dissector."
     ),
+    "campaign": "Run thousands of dispersed runs from one campaign file, store them, resume, report.",
 }
 
 

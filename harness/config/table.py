@@ -7,7 +7,8 @@ key by key, the extending file winning; arrays of tables (``[[faults]]``,
 ``[[terrain.craters]]``) are *appended* to the parent's, unless the extending file says
 ``replace = ["faults"]`` (key paths whose parent value it replaces). ``--set
 a.b=value`` overrides parse the value as TOML (``3``, ``2.5``, ``true``, ``"text"``,
-``[1, 2]``), else take it as a string.
+``[1, 2]``), else take it as a string; an integer in a key path indexes an array of
+tables (``--set faults.0.valid_below_alt_m=600``).
 
 Every table remembers which file (or ``--set``) supplied each of its keys (``Sourced``),
 so an error in a parent file names the parent file, and a bad ``--set`` names itself.
@@ -133,13 +134,46 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return [k.strip() for k in key.split(".")], value
 
 
+def dotted_key(key: str) -> str:
+    """A located key in override spelling: ``faults[0].kind`` -> ``faults.0.kind``."""
+    return key.replace("[", ".").replace("]", "")
+
+
 def blame_override(exc: ConfigError, overrides: list[str] | tuple[str, ...]) -> ConfigError:
     """The same error, naming the ``--set`` that supplied the bad value (if one did)."""
     for text in overrides:
         keys, _ = parse_override(text)
-        if exc.key == ".".join(keys):
+        if dotted_key(exc.key) == ".".join(keys):
             return ConfigError(f"--set {text}", exc.key, exc.expected, exc.found)
     return exc
+
+
+def set_key(node: Any, keys: list[str], value: Any, where: str, _done: str = "") -> Any:
+    """``node`` with the value at ``keys`` replaced (copies, never mutates). A key that is
+    an integer indexes an array of tables (``faults.0.valid_below_alt_m``); missing table
+    keys are created; an index past the end, or a key into a scalar, raises."""
+    key, rest = keys[0], keys[1:]
+    here = f"{_done}.{key}" if _done else key
+    if isinstance(node, list):
+        if not key.isdigit():
+            raise ConfigError(where, _done, "an index (0, 1, ...) into this array", key)
+        i = int(key)
+        if i >= len(node):
+            raise ConfigError(where, here, f"an index below {len(node)} (the array's length)", i)
+        out = list(node)
+        out[i] = value if not rest else set_key(node[i], rest, value, where, here)
+        return out
+    if not isinstance(node, Mapping):
+        raise ConfigError(where, _done, "a table or an array of tables to set a key in", node)
+    patched = Sourced(node, getattr(node, "origin", {}))
+    patched.origin[key] = where
+    if not rest:
+        old = node.get(key)
+        merge = isinstance(value, Mapping) and isinstance(old, Mapping)
+        patched[key] = _merge(old, value) if merge else value  # type: ignore[arg-type]
+    else:
+        patched[key] = set_key(node.get(key, Sourced()), rest, value, where, here)
+    return patched
 
 
 def apply_overrides(doc: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
@@ -147,11 +181,7 @@ def apply_overrides(doc: dict[str, Any], overrides: list[str]) -> dict[str, Any]
     is sourced to its ``--set``, so an error in it names the ``--set``."""
     for text in overrides:
         keys, value = parse_override(text)
-        where = f"--set {text}"
-        patch = _sourced({keys[-1]: value}, where)
-        for k in reversed(keys[:-1]):
-            patch = Sourced({k: patch}, {k: where})
-        doc = _merge(doc, patch, frozenset([".".join(keys)]))
+        doc = set_key(doc, keys, _sourced(value, f"--set {text}"), f"--set {text}")
     return doc
 
 
@@ -247,6 +277,12 @@ class ConfigTable:
             raise self.error(name, "a string", v)
         if choices and v not in choices:
             raise self.error(name, "one of " + ", ".join(repr(c) for c in choices), v)
+        return v
+
+    def array(self, name: str, default: list[Any] | None = None) -> list[Any]:
+        v = self._get(name, _REQUIRED if default is None else default)
+        if not isinstance(v, list):
+            raise self.error(name, "an array", v)
         return v
 
     def table(self, name: str, *, required: bool = False) -> ConfigTable:

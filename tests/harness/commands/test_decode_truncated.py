@@ -128,5 +128,7 @@ def test_not_a_capture_at_all_is_decoded_as_a_byte_stream(
 ) -> None:
     path = tmp_path / "capture.lhcap"
     path.write_bytes(MAGIC[:5])  # shorter than the magic: not a capture
-    assert lunar_hil(monkeypatch, "decode", "--summary", str(path)) == 0
-    assert lines(capsys.readouterr().out)[0]["frames"] == 0
+    assert lunar_hil(monkeypatch, "decode", "--summary", str(path)) == 1  # and warns
+    out = capsys.readouterr()
+    assert lines(out.out)[0]["frames"] == 0
+    assert "no frame found in 5 bytes" in out.err
