@@ -181,6 +181,7 @@ def icd_header() -> str:
         f"#define ICD_DATA_OFFSET {_DATA_OFFSET}",
         f"#define ICD_MAX_PACKET_LEN {MAX_PACKET_LEN}",
         f"#define ICD_MAX_FRAME_LEN {MAX_FRAME_LEN}",
+        f"#define ICD_MAX_KNOWN_FRAME_LEN {max(s.frame_len for s in SPECS.values())}",
         f"#define ICD_SEQ_MODULO {SEQ_MODULO}u",
         f"#define ICD_CUC_FINE_PER_S {CUC_FINE_PER_S}u",
         f"#define ICD_CRC_CHECK_VALUE 0x{CRC_CHECK_VALUE:04X}u",

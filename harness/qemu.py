@@ -1,0 +1,132 @@
+"""The ``qemu`` FSW kind: the C FSW's board image on an emulated Cortex-M4F.
+
+``qemu-system-arm -M mps2-an386 -serial pty -serial file:board_console.log -kernel IMAGE``:
+QEMU opens a pseudo-terminal for the board's UART0 and says so on its stdout ("char device
+redirected to /dev/pts/N (label serial0)"); the harness reads that line under a wall-clock
+deadline and opens the pty like any serial port. The board's console (UART1, cycle-time
+statistics) goes to ``board_console.log`` in the run directory, QEMU's own output to
+``fsw_stderr.log``. QEMU is a child like any FSW: watched by the session, always reaped.
+
+The image is the run's FSW.toml compiled in (``fsw_stub.firmware.build.board_image``,
+cached by its resolved constants), or the ELF file that ``command`` names.
+"""
+
+from __future__ import annotations
+
+import re
+import select
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+from harness.launcher import FswEndpoint, LaunchError, LaunchRequest, reap
+from harness.link.serial import SerialLink
+
+QEMU = "qemu-system-arm"
+MACHINE = "mps2-an386"
+CONSOLE_NAME = "board_console.log"
+#: wall-clock limit for QEMU to print its pty
+PTY_DEADLINE_S = 10.0
+_PTY_LINE = re.compile(rb"char device redirected to (/dev/pts/\d+) \(label serial0\)")
+
+
+def qemu_command(image: Path, console: Path) -> list[str]:
+    return [
+        QEMU,
+        "-M",
+        MACHINE,
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        "pty",
+        "-serial",
+        f"file:{console}",
+        "-kernel",
+        str(image),
+    ]
+
+
+def board_image_for(req: LaunchRequest) -> Path:
+    if req.command:
+        image = Path(req.command)
+        if not image.is_file():
+            raise LaunchError(f"--fsw qemu --command {req.command}: no such board image")
+        return image
+    from fsw_stub.config import load_config
+    from fsw_stub.firmware.build import FirmwareBuildError, board_image
+
+    try:
+        return board_image(load_config(req.fsw_config))
+    except FirmwareBuildError as exc:
+        raise LaunchError(f"cannot build the board image: {exc}") from exc
+
+
+def _wait_for_pty(proc: subprocess.Popen[bytes], log: IO[bytes]) -> str:
+    """Read QEMU's stdout until it names its pty; everything read is logged."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    seen = b""
+    deadline = time.monotonic() + PTY_DEADLINE_S
+    while True:
+        match = _PTY_LINE.search(seen)
+        if match:
+            return match.group(1).decode()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LaunchError(
+                f"{QEMU} named no pty within {PTY_DEADLINE_S:g} s; it printed {seen!r}"
+            )
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        chunk = proc.stdout.read1(4096)
+        if not chunk:
+            code = proc.wait(timeout=PTY_DEADLINE_S)
+            raise LaunchError(f"{QEMU} exited ({code}) before naming its pty; it printed {seen!r}")
+        log.write(chunk)
+        log.flush()
+        seen += chunk
+
+
+def _drain(stream: IO[bytes], log: IO[bytes]) -> None:
+    """Copy the rest of QEMU's stdout to the log, so QEMU never blocks on a full pipe."""
+    try:
+        for chunk in iter(lambda: stream.read1(4096), b""):  # type: ignore[attr-defined]
+            log.write(chunk)
+            log.flush()
+    except (OSError, ValueError):  # the log was closed at the end of the run
+        pass
+
+
+def launch_board(req: LaunchRequest) -> FswEndpoint:
+    qemu = shutil.which(QEMU)
+    if qemu is None:
+        raise LaunchError(f"{QEMU} not found: apt-get install qemu-system-arm")
+    image = board_image_for(req)
+    log_path = req.run_dir / "fsw_stderr.log"
+    log = log_path.open("ab")
+    argv = qemu_command(image, req.run_dir / CONSOLE_NAME)
+    argv[0] = qemu
+    try:
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, close_fds=True
+        )
+    except OSError as exc:
+        log.close()
+        raise LaunchError(f"cannot start {QEMU}: {exc}") from exc
+    try:
+        pts = _wait_for_pty(proc, log)
+        link = SerialLink(pts)
+    except BaseException:
+        reap(proc)
+        log.close()
+        raise
+    assert proc.stdout is not None
+    threading.Thread(target=_drain, args=(proc.stdout, log), daemon=True).start()
+    what = f"{image.name} on {QEMU} -M {MACHINE}, UART0 on {pts}"
+    return FswEndpoint(req.kind, link, what, proc, log_path, log)
