@@ -186,7 +186,9 @@ def load_factory(spec: str) -> Callable[[Path], Any]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise LaunchError(f"memory FSW factory {spec!r}: cannot import {module_name}: {exc}")
+        raise LaunchError(
+            f"memory FSW factory {spec!r}: cannot import {module_name}: {exc}"
+        ) from exc
     factory = getattr(module, attr, None)
     if not callable(factory):
         raise LaunchError(f"memory FSW factory {spec!r}: {module_name} has no callable {attr!r}")
@@ -223,7 +225,9 @@ def _device(req: LaunchRequest) -> FswEndpoint:
 def _python_stub(req: LaunchRequest) -> FswEndpoint:
     pty = PtyPair()
     argv = stub_command(pty.slave_path, req.fsw_config)
-    return spawn_on_pty(req.kind, argv, req.run_dir, pty, f"fsw_stub subprocess on {pty.slave_path}")
+    return spawn_on_pty(
+        req.kind, argv, req.run_dir, pty, f"fsw_stub subprocess on {pty.slave_path}"
+    )
 
 
 @register(FswKind.PROCESS)

@@ -7,16 +7,24 @@ deadline and opens the pty like any serial port. The board's console (UART1, cyc
 statistics) goes to ``board_console.log`` in the run directory, QEMU's own output to
 ``fsw_stderr.log``. QEMU is a child like any FSW: watched by the session, always reaped.
 
+QEMU runs pinned to one CPU (round robin over the CPUs this process may use): its vCPU
+and I/O threads hand every UART byte to each other (the board's UART has a one-byte
+receive register), and on one core that hand-over is a cheap switch -- measured here
+1.4x the pty throughput of an unpinned QEMU (40 vs 28 kB/s on 2 loaded cores).
+
 The image is the run's FSW.toml compiled in (``fsw_stub.firmware.build.board_image``,
 cached by its resolved constants), or the ELF file that ``command`` names.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import select
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -30,6 +38,7 @@ MACHINE = "mps2-an386"
 CONSOLE_NAME = "board_console.log"
 #: wall-clock limit for QEMU to print its pty
 PTY_DEADLINE_S = 10.0
+_CPUS = itertools.cycle(sorted(os.sched_getaffinity(0)))
 _PTY_LINE = re.compile(rb"char device redirected to (/dev/pts/\d+) \(label serial0\)")
 
 
@@ -49,6 +58,15 @@ def qemu_command(image: Path, console: Path) -> list[str]:
         "-kernel",
         str(image),
     ]
+
+
+def pinned(argv: list[str], cpu: int) -> list[str]:
+    """``argv`` exec'd on one CPU (set before exec, so every QEMU thread inherits it)."""
+    code = (
+        "import os, sys; os.sched_setaffinity(0, {int(sys.argv[1])});"
+        " os.execv(sys.argv[2], sys.argv[2:])"
+    )
+    return [sys.executable, "-c", code, str(cpu), *argv]
 
 
 def board_image_for(req: LaunchRequest) -> Path:
@@ -84,7 +102,7 @@ def _wait_for_pty(proc: subprocess.Popen[bytes], log: IO[bytes]) -> str:
         ready, _, _ = select.select([fd], [], [], remaining)
         if not ready:
             continue
-        chunk = proc.stdout.read1(4096)
+        chunk = os.read(fd, 4096)
         if not chunk:
             code = proc.wait(timeout=PTY_DEADLINE_S)
             raise LaunchError(f"{QEMU} exited ({code}) before naming its pty; it printed {seen!r}")
@@ -95,8 +113,9 @@ def _wait_for_pty(proc: subprocess.Popen[bytes], log: IO[bytes]) -> str:
 
 def _drain(stream: IO[bytes], log: IO[bytes]) -> None:
     """Copy the rest of QEMU's stdout to the log, so QEMU never blocks on a full pipe."""
+    fd = stream.fileno()
     try:
-        for chunk in iter(lambda: stream.read1(4096), b""):  # type: ignore[attr-defined]
+        for chunk in iter(lambda: os.read(fd, 4096), b""):
             log.write(chunk)
             log.flush()
     except (OSError, ValueError):  # the log was closed at the end of the run
@@ -112,6 +131,7 @@ def launch_board(req: LaunchRequest) -> FswEndpoint:
     log = log_path.open("ab")
     argv = qemu_command(image, req.run_dir / CONSOLE_NAME)
     argv[0] = qemu
+    argv = pinned(argv, next(_CPUS))
     try:
         proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, close_fds=True

@@ -13,13 +13,16 @@ image lives in a directory named by the hash of its resolved constants.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fsw_stub.config import ConfigError, FswConfig, load_config
 from fsw_stub.firmware.config_header import build_config_header
@@ -59,6 +62,11 @@ DEBIAN_PACKAGES = {
 }
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+#: one build at a time in a process (the harness may launch several FSWs from threads)
+_BUILD_LOCK = threading.RLock()
+
+
 class FirmwareBuildError(RuntimeError):
     """A compiler is missing or failed: says which command, and what it printed."""
 
@@ -81,10 +89,21 @@ def _stale(out: Path, inputs: Sequence[Path]) -> bool:
     return any(p.stat().st_mtime > built for p in inputs)
 
 
+def _locked(fn: _F) -> _F:
+    """Serialise a builder: two threads asking for one output build it once."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _BUILD_LOCK:
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _run(argv: list[str], out: Path) -> Path:
     """Compile to a temporary name, then rename: a reader never sees half a file."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     cmd = [*argv, "-o", str(tmp)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -96,6 +115,7 @@ def _run(argv: list[str], out: Path) -> Path:
     return out
 
 
+@_locked
 def host_binary(*, real32: bool = False) -> Path:
     """``fsw_host`` (POSIX, double arithmetic; ``real32``: binary32 like the board)."""
     out = BUILD / "host" / ("fsw_host_f32" if real32 else "fsw_host")
@@ -110,6 +130,7 @@ def host_binary(*, real32: bool = False) -> Path:
     return out
 
 
+@_locked
 def shared_library(*, real32: bool = False) -> Path:
     """``libfsw.so``: the core behind the byte interface, for ctypes."""
     out = BUILD / "host" / ("libfsw_f32.so" if real32 else "libfsw.so")
@@ -125,12 +146,11 @@ def shared_library(*, real32: bool = False) -> Path:
     return out
 
 
+@_locked
 def board_image(cfg: FswConfig, out: Path | None = None) -> Path:
     """The Cortex-M4F image for one vehicle: ``cfg``'s constants compiled in."""
     if shutil.which(ARM_GCC) is None:
-        raise FirmwareBuildError(
-            f"{ARM_GCC} not found: apt-get install {DEBIAN_PACKAGES[ARM_GCC]}"
-        )
+        raise FirmwareBuildError(f"{ARM_GCC} not found: apt-get install {DEBIAN_PACKAGES[ARM_GCC]}")
     header = build_config_header(cfg)
     digest = hashlib.sha256(header.split("\n", 2)[2].encode()).hexdigest()[:16]
     work = BUILD / "board" / digest
@@ -154,6 +174,7 @@ def board_image(cfg: FswConfig, out: Path | None = None) -> Path:
     return elf
 
 
+@_locked
 def fuzz_target() -> Path:
     """The libFuzzer target over the deframer and the decoder (clang, ASan + UBSan)."""
     clang = shutil.which("clang")

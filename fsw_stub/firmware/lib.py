@@ -91,7 +91,9 @@ class CFlightSoftware:
         try:
             self.config = CConfig(path.read_text(), str(path), real32=real32)
         except ValueError as exc:
-            raise ConfigError(str(path), "<C reader>", "a file the C reader accepts", str(exc))
+            raise ConfigError(
+                str(path), "<C reader>", "a file the C reader accepts", str(exc)
+            ) from exc
         self._lib = lib = library(real32)
         self._fsw = ctypes.create_string_buffer(lib.lh_fsw_size())
         self._answer = lib.lh_max_answer_len()

@@ -13,7 +13,22 @@ def host_cc() -> str:
 
 
 @pytest.fixture(scope="session")
-def c_deframer_lib(host_cc: str) -> None:
+def c_library(host_cc: str) -> None:
+    """libfsw.so and libfsw_f32.so, built once per session (when stale)."""
     from fsw_stub.firmware.lib import library
 
     library()
+    library(real32=True)
+
+
+@pytest.fixture(scope="session")
+def c_host(host_cc: str) -> str:
+    from fsw_stub.firmware.build import host_binary
+
+    return str(host_binary())
+
+
+@pytest.fixture(scope="session")
+def board_tools() -> None:
+    require_tool("arm-none-eabi-gcc", "gcc-arm-none-eabi libnewlib-arm-none-eabi")
+    require_tool("qemu-system-arm", "qemu-system-arm")

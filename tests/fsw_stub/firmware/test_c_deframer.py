@@ -17,7 +17,7 @@ from packets.icd import ASM, MAX_FRAME_LEN
 from packets.strategies import DamagedStream, Stream, chunkings, damaged_streams, streams
 from tests.packets.test_deframer import is_subsequence
 
-pytestmark = pytest.mark.usefixtures("c_deframer_lib")
+pytestmark = pytest.mark.usefixtures("c_library")
 
 #: Python DeframerStats fields that the C deframer counts the same way
 COUNTERS = (
@@ -34,15 +34,11 @@ COUNTERS = (
 
 
 def split_frames(raw: bytes) -> list[Frame]:
-    """The C deframer hands over whole accepted frames back to back: decode each."""
-    out, pos = [], 0
+    """The C deframer hands over whole accepted frames back to back: decode them."""
     d = Deframer()
     frames = d.feed(raw)
-    for f in frames:
-        out.append(f)
-        pos += 1
     assert d.pending == 0 and d.stats.skipped_bytes == 0, "C handed over a partial frame"
-    return out
+    return frames
 
 
 def c_deframe(chunks: Iterable[bytes]) -> tuple[list[Frame], dict[str, int], int]:

@@ -1,0 +1,61 @@
+"""The C FSW on the emulated Cortex-M4F board (QEMU mps2-an386), flown by the harness
+over the pty QEMU opens for its UART, to the Python stub's outcomes -- the very checks of
+tests/harness/test_scenarios_e2e.py. The three flights run side by side (three QEMU
+children): emulated UART bytes cost wall time, not CPU.
+
+The board image is built from each run's FSW.toml (its constants compiled in); the
+first flight builds it, the others find it cached by its resolved constants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.harness import test_scenarios_e2e as e2e
+
+pytestmark = pytest.mark.usefixtures("board_tools")
+
+BOARD = "qemu"
+
+
+def _nominal(tmp: Path) -> None:
+    e2e.test_nominal_is_soft_with_both_profiles(tmp, "robust", BOARD)
+    console = (tmp / f"nominal-robust-{BOARD}" / "board_console.log").read_text()
+    assert "fsw_board: up" in console and "mean_us" in console  # cycle-time statistics
+
+
+def _m2_naive(tmp: Path) -> None:
+    e2e.test_hakuto_r_m2_naive_meets_its_lrf_late_and_fast_and_crashes(tmp, BOARD)
+
+
+def _m1_robust(tmp: Path) -> None:
+    e2e.test_hakuto_r_m1_robust_rebaselines_and_lands_soft(tmp, BOARD)
+
+
+def test_board_flies_nominal_m1_and_m2_to_the_stubs_verdicts(tmp_path: Path) -> None:
+    flights: dict[str, Callable[[Path], None]] = {
+        "nominal": _nominal,
+        "m2_naive": _m2_naive,
+        "m1_robust": _m1_robust,
+    }
+    with ThreadPoolExecutor(len(flights)) as pool:
+        futures = {name: pool.submit(fn, tmp_path / name) for name, fn in flights.items()}
+        for future in futures.values():
+            future.result()  # re-raises the first failed flight's assertion
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("profile", ["naive", "robust"])
+def test_board_flies_every_scenario(tmp_path: Path, profile: str) -> None:
+    """Opt-in (make test-long): the rest of the scenarios on the board, M1 naive's long
+    hover until its propellant runs out included."""
+    e2e.test_nominal_is_soft_with_both_profiles(tmp_path / "n", profile, BOARD)
+    if profile == "naive":
+        e2e.test_hakuto_r_m1_naive_latches_hovers_dry_and_falls(tmp_path / "m1", BOARD)
+    else:
+        e2e.test_hakuto_r_m2_robust_lands_soft_with_propellant_to_spare(tmp_path / "m2", BOARD)
+    res = e2e.run(tmp_path / "lat", "lrf_latency", profile, BOARD)
+    assert res["verdict"] == "soft", res["end_reason"]
