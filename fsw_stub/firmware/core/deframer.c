@@ -141,10 +141,12 @@ static void feed_some(dfr_t *d, const uint8_t *data, size_t n, dfr_on_frame_t cb
         compact(d);
         size_t room = DFR_BUF_LEN - d->len;
         size_t take = n < room ? n : room;
-        if (take > 0) memcpy(d->buf + d->len, data, take);
-        d->len += take;
-        data += take;
-        n -= take;
+        if (take > 0) { /* data may be NULL when n is 0 (resync, flush) */
+            memcpy(d->buf + d->len, data, take);
+            d->len += take;
+            data += take;
+            n -= take;
+        }
         d->pos = scan(d, d->pos, cb, ctx);
     } while (n > 0);
     if (d->pos == d->len) {
