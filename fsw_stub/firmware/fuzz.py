@@ -18,18 +18,22 @@ import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from hypothesis.strategies import SearchStrategy
 
 from fsw_stub.firmware.build import BUILD, FUZZ, fuzz_target
 
+T = TypeVar("T")
 REGRESSION_CORPUS = FUZZ / "corpus"
 MAX_LEN = 8192
 
 
-def _examples(strategy: object, n: int) -> list[object]:
+def _examples(strategy: SearchStrategy[T], n: int) -> list[T]:
     """``n`` draws of a hypothesis strategy, the same every time (derandomised)."""
     from hypothesis import HealthCheck, given, settings
 
-    out: list[object] = []
+    out: list[T] = []
 
     @settings(
         max_examples=n,
@@ -39,7 +43,7 @@ def _examples(strategy: object, n: int) -> list[object]:
         suppress_health_check=list(HealthCheck),
     )
     @given(strategy)
-    def collect(x: object) -> None:
+    def collect(x: T) -> None:
         out.append(x)
 
     with warnings.catch_warnings():
@@ -70,8 +74,8 @@ def seed_corpus(directory: Path, n: int = 200) -> int:
 
     directory.mkdir(parents=True, exist_ok=True)
     seeds: list[bytes] = [_flight_seed()]
-    seeds += [s.data for s in _examples(streams(max_frames=30), n // 2)]  # type: ignore[attr-defined]
-    seeds += [d.data for d in _examples(damaged_streams(max_frames=60), n // 2)]  # type: ignore[attr-defined]
+    seeds += [s.data for s in _examples(streams(max_frames=30), n // 2)]
+    seeds += [d.data for d in _examples(damaged_streams(max_frames=60), n // 2)]
     for i, data in enumerate(seeds):
         chunk = bytes([i % 256])  # the target's first byte picks the chunk length
         (directory / f"seed-{i:04d}").write_bytes(chunk + data[: MAX_LEN - 1])
