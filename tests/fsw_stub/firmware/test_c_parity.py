@@ -153,3 +153,24 @@ def test_binary32_core_flies_to_the_same_verdicts(
     assert c["touchdown"]["vz_mps"] == pytest.approx(py["touchdown"]["vz_mps"], abs=0.05)
     assert c["touchdown"]["t_s"] == pytest.approx(py["touchdown"]["t_s"], abs=0.5)
     assert c["fsw"]["endpoint"].startswith("fsw_stub.firmware.lib:c_core_f32")
+
+
+def test_host_program_flies_as_a_process_kind_command(tmp_path: Path, c_host: str) -> None:
+    """How a user flies their own build: ``--fsw process --command "fsw_host --port {port}
+    --config {config}"``."""
+    command = f"{c_host} --port {{port}} --config {{config}}"
+    res = e2e.run(tmp_path, "nominal", "naive", "process", command=command)
+    assert res["verdict"] == "soft", res["end_reason"]
+    assert res["fsw"]["endpoint"].startswith(c_host)
+
+
+def test_pytest_plugin_flies_the_c_fsw(pytester: pytest.Pytester, c_host: str) -> None:
+    pytester.makepyfile(
+        test_bench=f"""
+        def test_m2_robust_on_c(hil):
+            r = hil.run(r"{e2e.CONFIGS / "hakuto_r_m2.toml"}", profile="robust")
+            assert r.result["fsw"]["kind"] == "c-host"
+            assert r.verdict == "soft"
+        """
+    )
+    pytester.runpytest("--hil-fsw", "c-host").assert_outcomes(passed=1)
