@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -246,9 +247,10 @@ def _process(req: LaunchRequest) -> FswEndpoint:
 @register(FswKind.C_HOST)
 def _c_host(req: LaunchRequest) -> FswEndpoint:
     if req.command:
-        binary = Path(req.command)
-        if not binary.is_file():
+        found = shutil.which(req.command)
+        if found is None:
             raise LaunchError(f"--fsw c-host --command {req.command}: no such program")
+        binary = Path(found)
     else:
         from fsw_stub.firmware.build import FirmwareBuildError, host_binary
 
@@ -265,4 +267,16 @@ def _c_host(req: LaunchRequest) -> FswEndpoint:
 def _qemu(req: LaunchRequest) -> FswEndpoint:
     from harness.qemu import launch_board
 
-    return launch_board(req)
+    if req.command:
+        image = Path(req.command)
+        if not image.is_file():
+            raise LaunchError(f"--fsw qemu --command {req.command}: no such board image")
+    else:
+        from fsw_stub.config import load_config
+        from fsw_stub.firmware.build import FirmwareBuildError, board_image
+
+        try:
+            image = board_image(load_config(req.fsw_config))
+        except FirmwareBuildError as exc:
+            raise LaunchError(f"cannot build the board image: {exc}") from exc
+    return launch_board(req, image)

@@ -38,14 +38,14 @@ CORE_SOURCES = sorted(CORE.glob("*.c"))
 BOARD_CORE_SOURCES = [p for p in CORE_SOURCES if p.name != "config_text.c"]
 WARNINGS = ["-std=c11", "-Wall", "-Wextra", "-Wshadow", "-pedantic", "-Werror"]
 ARM_GCC = "arm-none-eabi-gcc"
-#: Cortex-M4F (mps2-an386): single-precision FPU, hard-float ABI, newlib-nano
+#: Cortex-M4F (mps2-an386): single-precision FPU, hard-float ABI, newlib-nano (libm and
+#: string functions only: no system calls are linked, so nothing can reach for a heap)
 ARM_FLAGS = [
     "-mcpu=cortex-m4",
     "-mthumb",
     "-mfloat-abi=hard",
     "-mfpu=fpv4-sp-d16",
     "--specs=nano.specs",
-    "--specs=nosys.specs",
     "-nostartfiles",
     "-ffunction-sections",
     "-fdata-sections",

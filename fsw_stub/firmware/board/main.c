@@ -3,8 +3,6 @@
  * A partial frame left pending on a UART quiet for RESYNC_S is given up (ICD §2 rule 7).
  * Every CONSOLE_EVERY control cycles the console (UART1) gets a line with the cycle-time
  * statistics, measured by SysTick: emulated processor cycles at 25 MHz. */
-#include <stdio.h>
-
 #include "board.h"
 #include "fsw.h"
 #include "fsw_build_config.h"
@@ -17,13 +15,26 @@ static fsw_t fsw;
 static uint8_t in[IN_LEN];
 static uint8_t out[(IN_LEN / ICD_PING_FRAME_LEN + 1) * FSW_MAX_ANSWER_LEN];
 
+/* decimal digits of v (no printf: nothing of libc that could reach for a heap) */
+static void put_u64(uint64_t v) {
+    char digits[21];
+    int i = 0;
+    do {
+        digits[i++] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v > 0);
+    while (i > 0) uart_write(UART1_BASE, (const uint8_t *)&digits[--i], 1);
+}
+
 static void report(uint64_t n, uint64_t sum, uint64_t max) {
-    char line[128];
-    unsigned long mean_us = (unsigned long)(sum / n / (BOARD_CPU_HZ / 1000000u));
-    unsigned long max_us = (unsigned long)(max / (BOARD_CPU_HZ / 1000000u));
-    snprintf(line, sizeof line, "fsw_board: cycles %lu mean_us %lu max_us %lu\r\n",
-             (unsigned long)n, mean_us, max_us);
-    uart_puts(UART1_BASE, line);
+    const uint64_t per_us = BOARD_CPU_HZ / 1000000u;
+    uart_puts(UART1_BASE, "fsw_board: cycles ");
+    put_u64(n);
+    uart_puts(UART1_BASE, " mean_us ");
+    put_u64(sum / n / per_us);
+    uart_puts(UART1_BASE, " max_us ");
+    put_u64(max / per_us);
+    uart_puts(UART1_BASE, "\r\n");
 }
 
 int main(void) {

@@ -8,6 +8,8 @@ first flight builds it, the others find it cached by its resolved constants."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +21,20 @@ from tests.harness import test_scenarios_e2e as e2e
 pytestmark = pytest.mark.usefixtures("board_tools")
 
 BOARD = "qemu"
+
+
+def test_board_image_links_no_heap_and_no_system_calls() -> None:
+    """No heap after start -- nor before: neither malloc nor sbrk is in the image."""
+    from fsw_stub.config import load_config
+    from fsw_stub.firmware.build import FIRMWARE, board_image
+
+    elf = board_image(load_config(FIRMWARE.parent / "FSW.example.toml"))
+    nm = shutil.which("arm-none-eabi-nm")
+    assert nm is not None
+    symbols = subprocess.run([nm, str(elf)], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[-1] for line in symbols.splitlines()}
+    assert {"reset_handler", "fsw_receive", "dfr_feed"} <= names
+    assert not names & {"malloc", "_malloc_r", "_sbrk", "_sbrk_r", "free", "_write", "_read"}
 
 
 def _nominal(tmp: Path) -> None:
