@@ -90,7 +90,7 @@ def test_any_chunking_of_a_valid_stream_yields_the_same_frames(
     assert stats["bytes_in_frames"] == len(stream.data)
 
 
-@settings(max_examples=100)
+@settings(max_examples=50)
 @given(damaged_streams(min_frames=50, max_frames=200), st.data())
 def test_every_intact_frame_is_recovered_and_nothing_unsent_is_accepted(
     ds: DamagedStream, data: st.DataObject
