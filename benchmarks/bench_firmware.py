@@ -7,7 +7,9 @@
                   real-time factor, and its control-cycle time as the board itself measures
                   it (SysTick, 25 MHz; QEMU's virtual clock follows the host clock, so
                   these are wall microseconds of emulated execution), from the board's
-                  console (UART1 -> board_console.log).
+                  console (UART1 -> board_console.log); and once more under
+                  ``-icount shift=0`` (one instruction per virtual nanosecond), where the
+                  same SysTick count is emulated instructions: 1 cycle at 25 MHz = 40.
 
 Medians. Run: .venv/bin/python -m benchmarks firmware  (or benchmarks/bench_firmware.py [reps])
 """
@@ -21,15 +23,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bench_loop import SCENARIO, measure
 from benchmarks.figures import Figures
-from harness import runner
+from harness import qemu, runner
 
-SCENARIO = Path(__file__).resolve().parents[1] / "hil_configs" / "nominal.toml"
-_CONSOLE = re.compile(r"cycles (\d+) mean_us (\d+) max_us (\d+)")
+_CONSOLE = re.compile(r"cycles (\d+) mean_us \d+ max_us \d+ mean_ticks (\d+) max_ticks (\d+)")
+#: SysTick runs at the board's 25 MHz clock; under -icount shift=0 a tick is 40 instructions
+TICKS_PER_US = 25
+INSTRUCTIONS_PER_TICK = 40
 
 
-def fly(kind: str, reps: int) -> list[dict[str, Any]]:
-    """``reps`` flights; each result.json, plus the board's last console line if any."""
+def fly_board(reps: int) -> list[dict[str, Any]]:
+    """``reps`` flights on the board: each result.json, and the board's last console line."""
+    kind = "qemu"
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(reps):
@@ -54,7 +60,7 @@ def fly(kind: str, reps: int) -> list[dict[str, Any]]:
 def main(figures: Figures, reps: int = 5) -> None:
     print(f"the C FSW, whole loop, lockstep, {SCENARIO.name}, robust, {reps} runs each")
     for kind, budget in (("c-host", 300.0), ("python-stub", None), ("c-memory", None)):
-        f = [r["realtime_factor"] for r in fly(kind, reps)]
+        f = measure(kind, reps)
         figures.add(
             f"{kind} lockstep, median",
             statistics.median(f),
@@ -63,17 +69,37 @@ def main(figures: Figures, reps: int = 5) -> None:
             min=min(f),
             max=max(f),
         )
-    board = fly("qemu", max(1, reps // 2))
+    board = fly_board(max(1, reps // 2))
     f = [r["realtime_factor"] for r in board]
     figures.add("qemu board lockstep, median", statistics.median(f), "x real time", min=min(f))
     cycles = [r["board_cycles"] for r in board if "board_cycles" in r]
+    _board_cycle_figures(figures, cycles)
+    qemu.EXTRA_ARGS = ("-icount", "shift=0")
+    try:
+        counted = fly_board(1)
+    finally:
+        qemu.EXTRA_ARGS = ()
+    if "board_cycles" in counted[0]:
+        n, mean_ticks, max_ticks = counted[0]["board_cycles"]
+        figures.add(
+            "qemu board control cycle, emulated instructions (-icount), mean",
+            mean_ticks * INSTRUCTIONS_PER_TICK,
+            "instructions",
+            higher_is_better=False,
+            max=max_ticks * INSTRUCTIONS_PER_TICK,
+            cycles=n,
+            realtime_factor=counted[0]["realtime_factor"],
+        )
+
+
+def _board_cycle_figures(figures: Figures, cycles: list[tuple[int, int, int]]) -> None:
     if cycles:
         figures.add(
             "qemu board control cycle (SysTick), median of runs' means",
-            statistics.median(c[1] for c in cycles),
+            statistics.median(c[1] / TICKS_PER_US for c in cycles),
             "us",
             higher_is_better=False,
-            max_us=max(c[2] for c in cycles),
+            max_us=max(c[2] / TICKS_PER_US for c in cycles),
             cycles_per_run=cycles[0][0],
         )
 

@@ -57,11 +57,17 @@ def _pick_cpu() -> int:
 _PTY_LINE = re.compile(rb"char device redirected to (/dev/pts/\d+) \(label serial0\)")
 
 
+#: extra QEMU options for every board launched (benchmarks set ("-icount", "shift=0") to
+#: count instructions: one per virtual nanosecond)
+EXTRA_ARGS: tuple[str, ...] = ()
+
+
 def qemu_command(image: Path, console: Path) -> list[str]:
     return [
         QEMU,
         "-M",
         MACHINE,
+        *EXTRA_ARGS,
         "-display",
         "none",
         "-monitor",

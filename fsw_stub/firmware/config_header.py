@@ -143,7 +143,12 @@ def build_config_header(cfg: FswConfig) -> str:
     for name, v in _flat(cfg).items():
         text = repr(float(v)) if isinstance(v, float) else str(int(v))
         lines.append(f"    .{name} = {text},")
-    lines += ["};", "#endif"]
+    lines += [
+        "};",
+        "/* for build-time checks against the core's fixed sizes */",
+        f"#define FSW_BUILD_REBASELINE_N {cfg.gates.rebaseline_n}",
+        "#endif",
+    ]
     return "\n".join(lines) + "\n"
 
 

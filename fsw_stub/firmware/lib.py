@@ -39,7 +39,13 @@ _FAILED = ctypes.c_size_t(-1).value
 def library(real32: bool = False) -> ctypes.CDLL:
     """``libfsw.so`` (double) or ``libfsw_f32.so`` (binary32, as on the board), loaded once."""
     lib = ctypes.CDLL(str(shared_library(real32=real32)))
-    for name in ("lh_fsw_size", "lh_dfr_size", "lh_config_size", "lh_max_answer_len"):
+    for name in (
+        "lh_fsw_size",
+        "lh_dfr_size",
+        "lh_config_size",
+        "lh_max_answer_len",
+        "lh_window_cap",
+    ):
         getattr(lib, name).restype = _SZ
         getattr(lib, name).argtypes = []
     lib.lh_real_bits.restype = ctypes.c_int
@@ -98,7 +104,10 @@ class CFlightSoftware:
         self._fsw = ctypes.create_string_buffer(lib.lh_fsw_size())
         self._answer = lib.lh_max_answer_len()
         if lib.lh_fsw_init(self._fsw, self.config.buf) != 0:
-            raise ConfigError(str(path), "gates.rebaseline_n", "at most 128 (C build)", None)
+            cap = lib.lh_window_cap()
+            raise ConfigError(
+                str(path), "gates.rebaseline_n", f"at most {cap} (the C build's window)", None
+            )
         self._out = ctypes.create_string_buffer(4 * self._answer)
 
     def _room(self, n_in: int) -> None:

@@ -2,10 +2,15 @@
  * Its constants were compiled in (fsw_build_config.h, generated from one FSW.toml).
  * A partial frame left pending on a UART quiet for RESYNC_S is given up (ICD §2 rule 7).
  * Every CONSOLE_EVERY control cycles the console (UART1) gets a line with the cycle-time
- * statistics, measured by SysTick: emulated processor cycles at 25 MHz. */
+ * statistics, measured by SysTick: ticks of the 25 MHz processor clock (QEMU's virtual
+ * clock: host time, or under -icount shift=0 one instruction per nanosecond, 40 a tick). */
 #include "board.h"
 #include "fsw.h"
 #include "fsw_build_config.h"
+
+#if FSW_BUILD_REBASELINE_N > LRF_WINDOW_CAP
+#error "gates.rebaseline_n exceeds LRF_WINDOW_CAP (core/lrf.h): this FSW.toml needs a larger window"
+#endif
 
 #define RESYNC_S 0.5
 #define CONSOLE_EVERY 200u
@@ -34,6 +39,10 @@ static void report(uint64_t n, uint64_t sum, uint64_t max) {
     put_u64(sum / n / per_us);
     uart_puts(UART1_BASE, " max_us ");
     put_u64(max / per_us);
+    uart_puts(UART1_BASE, " mean_ticks ");
+    put_u64(sum / n);
+    uart_puts(UART1_BASE, " max_ticks ");
+    put_u64(max);
     uart_puts(UART1_BASE, "\r\n");
 }
 

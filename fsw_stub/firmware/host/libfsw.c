@@ -13,6 +13,7 @@ EXPORT size_t lh_fsw_size(void) { return sizeof(fsw_t); }
 EXPORT size_t lh_dfr_size(void) { return sizeof(dfr_t); }
 EXPORT size_t lh_config_size(void) { return sizeof(fsw_config_t); }
 EXPORT size_t lh_max_answer_len(void) { return FSW_MAX_ANSWER_LEN; }
+EXPORT size_t lh_window_cap(void) { return LRF_WINDOW_CAP; }
 
 EXPORT int lh_config_parse(const char *text, size_t len, const char *source, fsw_config_t *cfg,
                            char *err, size_t errlen) {

@@ -12,25 +12,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from fsw_stub.firmware.lib import DEFRAMER_COUNTERS as COUNTERS
 from packets import Deframer, Frame, decode
 from packets.icd import ASM, MAX_FRAME_LEN
 from packets.strategies import DamagedStream, Stream, chunkings, damaged_streams, streams
 from tests.packets.test_deframer import is_subsequence
 
 pytestmark = pytest.mark.usefixtures("c_library")
-
-#: Python DeframerStats fields that the C deframer counts the same way
-COUNTERS = (
-    "frames",
-    "crc_errors",
-    "skipped_bytes",
-    "rejected_header",
-    "rejected_range",
-    "unknown_apid",
-    "idle",
-    "bytes_in_frames",
-    "seq_gaps",
-)
 
 
 def split_frames(raw: bytes) -> list[Frame]:

@@ -131,3 +131,24 @@ def test_board_constants_are_the_resolved_file() -> None:
     assert f"    .gates_rebaseline_n = {cfg.gates.rebaseline_n},\n" in header
     assert "    .profile = 1,\n" in header  # robust
     assert header.count("\n    .") == len(config_keys())
+
+
+def test_a_window_larger_than_the_c_build_holds_is_refused_at_build_time(tmp_path: Path) -> None:
+    from fsw_stub.firmware.build import FirmwareBuildError, board_image
+    from tests.system_tools import require_tool
+
+    require_tool("arm-none-eabi-gcc", "gcc-arm-none-eabi libnewlib-arm-none-eabi")
+    big = tmp_path / "FSW.toml"
+    big.write_text(_with("gates.rebaseline_n = 500"))
+    with pytest.raises(FirmwareBuildError, match="gates.rebaseline_n exceeds LRF_WINDOW_CAP"):
+        board_image(load_config(big))
+
+
+@pytest.mark.usefixtures("c_library")
+def test_the_library_refuses_the_same_window(tmp_path: Path) -> None:
+    from fsw_stub.firmware.lib import CFlightSoftware
+
+    big = tmp_path / "FSW.toml"
+    big.write_text(_with("gates.rebaseline_n = 500"))
+    with pytest.raises(ConfigError, match=r"gates\.rebaseline_n: expected at most 128"):
+        CFlightSoftware(big)
