@@ -5,8 +5,9 @@
  * Sensor frames update navigation as they arrive; SYNC(k) runs one control cycle and
  * answers with zero or more EVENTs, one FSW_STATUS(k) and exactly one ENGINE_CMD(k),
  * last; PING is answered by PONG at once. Where this differs from the Python stub:
- * no exceptions exist here, so EVENT 13 (INTERNAL_FAULT) is never raised (every input
- * path is total); at most FSW_MAX_EVENTS events wait for one answer (more are counted
+ * no exceptions exist here; the one the stub meets in practice (a finite estimate or
+ * event value too large for an f32) is answered as the stub's exception path answers it
+ * (EVENT 13, see answer() in fsw.c); at most FSW_MAX_EVENTS events wait for one answer (more are counted
  * in events_dropped); the LRF history and re-baseline window are fixed rings (nav.h,
  * lrf.h). With fsw_real = float (the board) the arithmetic is binary32. */
 #ifndef LUNAR_HIL_FSW_H
@@ -60,6 +61,7 @@ typedef struct {
     fsw_real ev_value[FSW_MAX_EVENTS];
     uint64_t events_dropped;
     uint64_t cycles; /* control cycles run */
+    uint64_t internal_faults; /* answers given by the exception path (EVENT 13) */
     /* the output of the call in progress */
     uint8_t *out;
     size_t out_len, out_cap;

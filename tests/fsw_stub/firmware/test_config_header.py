@@ -140,7 +140,7 @@ def test_a_window_larger_than_the_c_build_holds_is_refused_at_build_time(tmp_pat
     require_tool("arm-none-eabi-gcc", "gcc-arm-none-eabi libnewlib-arm-none-eabi")
     big = tmp_path / "FSW.toml"
     big.write_text(_with("gates.rebaseline_n = 500"))
-    with pytest.raises(FirmwareBuildError, match="gates.rebaseline_n exceeds LRF_WINDOW_CAP"):
+    with pytest.raises(FirmwareBuildError, match=r"gates\.rebaseline_n exceeds LRF_WINDOW_CAP"):
         board_image(load_config(big))
 
 
