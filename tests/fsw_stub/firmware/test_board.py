@@ -77,3 +77,14 @@ def test_board_flies_every_scenario(tmp_path: Path, profile: str) -> None:
         e2e.test_hakuto_r_m2_robust_lands_soft_with_propellant_to_spare(tmp_path / "m2", BOARD)
     res = e2e.run(tmp_path / "lat", "lrf_latency", profile, BOARD)
     assert res["verdict"] == "soft", res["end_reason"]
+
+
+def test_a_board_that_dies_ends_the_run_as_fsw_crash(tmp_path: Path) -> None:
+    """QEMU is supervised like any child: an image whose CPU locks up makes QEMU abort,
+    and the run ends as fsw_crash quoting QEMU's stderr."""
+    bogus = tmp_path / "bogus.elf"
+    bogus.write_bytes(b"junk")
+    res = e2e.run(tmp_path, "nominal", "robust", BOARD, command=str(bogus))
+    assert res["verdict"] == "fsw_crash", res["end_reason"]
+    assert "FSW exited" in res["end_reason"]
+    assert "Lockup" in (tmp_path / f"nominal-robust-{BOARD}" / "fsw_stderr.log").read_text()
