@@ -76,4 +76,9 @@ size_t fsw_receive(fsw_t *f, const uint8_t *in, size_t n, uint8_t *out, size_t c
 /* The link went quiet with a partial candidate pending: give it up, hunt again. */
 size_t fsw_resync(fsw_t *f, uint8_t *out, size_t cap);
 
+/* internal to the core (answer.c): one frame out; a SYNC's answer; rx_frames now */
+void fsw_emit(fsw_t *f, uint16_t apid, uint64_t cuc, const uint8_t *data);
+void fsw_answer(fsw_t *f, uint32_t tick, uint64_t cuc);
+uint32_t fsw_rx_frames(const fsw_t *f);
+
 #endif

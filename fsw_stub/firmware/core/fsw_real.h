@@ -41,4 +41,9 @@ static inline fsw_real r_clamp(fsw_real x, fsw_real lo, fsw_real hi) {
     return r_min(r_max(x, lo), hi);
 }
 
+/* v when finite, else fallback (the stub's _finite) */
+static inline fsw_real r_finite_or(fsw_real v, fsw_real fallback) {
+    return R_ISFINITE(v) ? v : fallback;
+}
+
 #endif

@@ -8,6 +8,7 @@ first flight builds it, the others find it cached by its resolved constants."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -41,6 +42,11 @@ def _nominal(tmp: Path) -> None:
     e2e.test_nominal_is_soft_with_both_profiles(tmp, "robust", BOARD)
     console = (tmp / f"nominal-robust-{BOARD}" / "board_console.log").read_text()
     assert "fsw_board: up" in console and "mean_us" in console  # cycle-time statistics
+    # binary32 on the board, float64 in the stub: the same landing, to a few cm/s
+    board = json.loads((tmp / f"nominal-robust-{BOARD}" / "result.json").read_text())
+    stub = e2e.run(tmp, "nominal", "robust", "memory")
+    assert board["touchdown"]["vz_mps"] == pytest.approx(stub["touchdown"]["vz_mps"], abs=0.05)
+    assert board["touchdown"]["t_s"] == pytest.approx(stub["touchdown"]["t_s"], abs=0.5)
 
 
 def _m2_naive(tmp: Path) -> None:
@@ -66,6 +72,7 @@ def test_board_flies_nominal_m1_and_m2_to_the_stubs_verdicts(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("profile", ["naive", "robust"])
 def test_board_flies_every_scenario(tmp_path: Path, profile: str) -> None:
     """Opt-in (make test-long): the rest of the scenarios on the board, M1 naive's long
