@@ -33,9 +33,8 @@ HOST = FIRMWARE / "host"
 BOARD = FIRMWARE / "board"
 FUZZ = FIRMWARE / "fuzz"
 BUILD = FIRMWARE / "build"
-CORE_SOURCES = sorted(CORE.glob("*.c"))
 #: the board runs no FSW.toml reader: its constants are compiled in
-BOARD_CORE_SOURCES = [p for p in CORE_SOURCES if p.name != "config_text.c"]
+HOST_ONLY_SOURCES = ("config_text.c",)
 WARNINGS = ["-std=c11", "-Wall", "-Wextra", "-Wshadow", "-pedantic", "-Werror"]
 ARM_GCC = "arm-none-eabi-gcc"
 #: Cortex-M4F (mps2-an386): single-precision FPU, hard-float ABI, newlib-nano (libm and
@@ -76,6 +75,11 @@ def _host_cc() -> str:
     if not cc:
         raise FirmwareBuildError("no C compiler (gcc/cc) found: apt-get install gcc")
     return cc
+
+
+def core_sources(*, board: bool = False) -> list[str]:
+    """The portable core's C files (looked up at each build: a source may be added)."""
+    return [str(p) for p in sorted(CORE.glob("*.c")) if not (board and p.name in HOST_ONLY_SOURCES)]
 
 
 def _inputs(*dirs: Path) -> list[Path]:
@@ -122,9 +126,16 @@ def host_binary(*, real32: bool = False) -> Path:
     if _stale(out, _inputs(CORE, HOST)):
         flags = ["-DFSW_REAL_FLOAT"] if real32 else []
         _run(
-            [_host_cc(), *WARNINGS, "-O2", *flags, f"-I{CORE}", str(HOST / "main.c")]
-            + [str(p) for p in CORE_SOURCES]
-            + ["-lm"],
+            [
+                _host_cc(),
+                *WARNINGS,
+                "-O2",
+                *flags,
+                f"-I{CORE}",
+                str(HOST / "main.c"),
+                *core_sources(),
+                "-lm",
+            ],
             out,
         )
     return out
@@ -137,10 +148,19 @@ def shared_library(*, real32: bool = False) -> Path:
     if _stale(out, _inputs(CORE, HOST)):
         flags = ["-DFSW_REAL_FLOAT"] if real32 else []
         _run(
-            [_host_cc(), *WARNINGS, "-O2", "-fPIC", "-shared", "-fvisibility=hidden", *flags]
-            + [f"-I{CORE}", str(HOST / "libfsw.c")]
-            + [str(p) for p in CORE_SOURCES]
-            + ["-lm"],
+            [
+                _host_cc(),
+                *WARNINGS,
+                "-O2",
+                "-fPIC",
+                "-shared",
+                "-fvisibility=hidden",
+                *flags,
+                f"-I{CORE}",
+                str(HOST / "libfsw.c"),
+                *core_sources(),
+                "-lm",
+            ],
             out,
         )
     return out
@@ -164,7 +184,7 @@ def board_image(cfg: FswConfig, out: Path | None = None) -> Path:
             [ARM_GCC, *WARNINGS, *ARM_FLAGS, f"-I{work}", f"-I{CORE}", f"-I{BOARD}"]
             + [f"-T{BOARD / 'mps2_an386.ld'}", f"-Wl,-Map={work / 'fsw_board.map'}"]
             + [str(p) for p in sorted(BOARD.glob("*.c"))]
-            + [str(p) for p in BOARD_CORE_SOURCES]
+            + core_sources(board=True)
             + ["-lm"],
             elf,
         )
@@ -183,10 +203,18 @@ def fuzz_target() -> Path:
     out = BUILD / "fuzz" / "fuzz_deframer"
     if _stale(out, _inputs(CORE, FUZZ)):
         _run(
-            [clang, "-std=c11", "-g", "-O1", "-fsanitize=fuzzer,address,undefined"]
-            + ["-fno-sanitize-recover=undefined", f"-I{CORE}", str(FUZZ / "fuzz_deframer.c")]
-            + [str(p) for p in CORE_SOURCES]
-            + ["-lm"],
+            [
+                clang,
+                "-std=c11",
+                "-g",
+                "-O1",
+                "-fsanitize=fuzzer,address,undefined",
+                "-fno-sanitize-recover=undefined",
+                f"-I{CORE}",
+                str(FUZZ / "fuzz_deframer.c"),
+                *core_sources(),
+                "-lm",
+            ],
             out,
         )
     return out
