@@ -280,3 +280,19 @@ def _qemu(req: LaunchRequest) -> FswEndpoint:
         except FirmwareBuildError as exc:
             raise LaunchError(f"cannot build the board image: {exc}") from exc
     return launch_board(req, image)
+
+
+#: the kinds that fly the reference stub (or its C port: the same FSW.toml contract), whose
+#: FSW.toml the harness can check up front
+STUB_KINDS = (FswKind.PYTHON_STUB, FswKind.MEMORY, FswKind.C_MEMORY, FswKind.C_HOST, FswKind.QEMU)
+
+
+def check_stub_config(doc: dict[str, object], where: str) -> None:
+    """Validate an FSW.toml document with the stub's own reader before anything starts.
+
+    Raises the stub's ``ConfigError`` (with ``key``, ``expected``, ``found``) for the
+    caller to locate in the scenario (``fsw.stub.<key>``).
+    """
+    from fsw_stub.config import config_from_mapping  # the launcher owns the stub imports
+
+    config_from_mapping(doc, where)

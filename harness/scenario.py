@@ -27,6 +27,7 @@ Sections (units in the key names; ``extends = "base.toml"`` merges a parent file
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from dataclasses import dataclass, field
@@ -53,6 +54,11 @@ from harness.sensors.config import SensorsConfig, sensors_from_config
 
 #: sections read by others (the session, the FSW launcher): kept raw, not validated here
 RAW_SECTIONS = ("fsw", "link")
+#: every top-level key a scenario may have (``extends`` and ``replace`` are consumed
+#: while loading)
+TOP_LEVEL_KEYS = (
+    "run", "gravity", "vehicle", "initial", "terrain", "sensors", "faults", *RAW_SECTIONS,
+)  # fmt: skip
 #: Pike's simple-crater morphometry holds below this diameter
 SIMPLE_CRATER_MAX_D_M = 15_000.0
 
@@ -140,6 +146,11 @@ class TerrainSettings:
     roughness: Roughness = field(default_factory=Roughness)
 
     def build(self) -> Terrain:
+        """The terrain, built once per settings in a process (it is read-only, and its
+        roughness seed is independent of the run seed, so runs may share it)."""
+        return _build_terrain(self)
+
+    def _build(self) -> Terrain:
         key = zlib.crc32(b"terrain:roughness")
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(key,)))
         return Terrain(
@@ -152,6 +163,11 @@ class TerrainSettings:
             roughness=self.roughness,
             rng=rng,
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _build_terrain(settings: TerrainSettings) -> Terrain:
+    return settings._build()
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
 def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
     top = ConfigTable(doc, str(path))
+    top.only(TOP_LEVEL_KEYS)  # a typo'd section (``extend``, ``[vehicel]``) first
     run = _run(top.table("run"), default_name=path.stem)
     gravity = _gravity(top.table("gravity"))
     vehicle = _vehicle(top.table("vehicle", required=True))

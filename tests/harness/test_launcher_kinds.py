@@ -24,8 +24,12 @@ from tests.system_tools import require_tool
 EXAMPLE = Path(__file__).resolve().parents[2] / "fsw_stub" / "FSW.example.toml"
 
 
-def test_every_kind_has_a_launcher() -> None:
+def test_every_kind_has_a_launcher_and_the_command_lines_offer_it() -> None:
+    from harness.commands.run import FSW_KINDS as RUN_KINDS
+    from harness.pytest_plugin import FSW_KINDS as PLUGIN_KINDS
+
     assert set(_REGISTRY) == set(FswKind)
+    assert set(RUN_KINDS) == set(PLUGIN_KINDS) == {k.value for k in FswKind}
 
 
 def _answer(link: Link, timeout_s: float = 10.0) -> list[Frame]:
