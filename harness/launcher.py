@@ -265,7 +265,7 @@ def _c_host(req: LaunchRequest) -> FswEndpoint:
 
 @register(FswKind.QEMU)
 def _qemu(req: LaunchRequest) -> FswEndpoint:
-    from harness.qemu import launch_board
+    from harness.qemu import BoardError, start_board
 
     if req.command:
         image = Path(req.command)
@@ -279,7 +279,13 @@ def _qemu(req: LaunchRequest) -> FswEndpoint:
             image = board_image(load_config(req.fsw_config))
         except FirmwareBuildError as exc:
             raise LaunchError(f"cannot build the board image: {exc}") from exc
-    return launch_board(req, image)
+    try:
+        board = start_board(image, req.run_dir)
+    except BoardError as exc:
+        raise LaunchError(str(exc)) from exc
+    return FswEndpoint(
+        req.kind, board.link, board.description, board.process, board.log_path, board.log
+    )
 
 
 #: the kinds that fly the reference stub (or its C port: the same FSW.toml contract), whose

@@ -12,7 +12,8 @@ and I/O threads hand every UART byte to each other (the board's UART has a one-b
 receive register), and on one core that hand-over is a cheap switch -- measured here
 1.4x the pty throughput of an unpinned QEMU (40 vs 28 kB/s on 2 loaded cores).
 
-The launcher hands over the image: the run's FSW.toml compiled in
+The launcher (harness.launcher, the ``qemu`` kind) wraps the Board in its FswEndpoint and
+hands over the image: the run's FSW.toml compiled in
 (``fsw_stub.firmware.build.board_image``, cached by its resolved constants), or the ELF
 file that ``command`` names.
 """
@@ -27,13 +28,15 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from harness.launcher import FswEndpoint, LaunchError, LaunchRequest, reap
+from harness.errors import HarnessError
 from harness.link.serial import SerialLink
 
 QEMU = "qemu-system-arm"
+_KILL_WAIT_S = 5.0
 MACHINE = "mps2-an386"
 CONSOLE_NAME = "board_console.log"
 #: wall-clock limit for QEMU to print its pty
@@ -90,6 +93,21 @@ def pinned(argv: list[str], cpu: int) -> list[str]:
     return [sys.executable, "-c", code, str(cpu), *argv]
 
 
+class BoardError(HarnessError):
+    """QEMU could not start, or named no pty: what it printed is in the message."""
+
+
+@dataclass
+class Board:
+    """A running QEMU board and the harness's end of its UART."""
+
+    process: subprocess.Popen[bytes]
+    link: SerialLink
+    log_path: Path
+    log: IO[bytes]
+    description: str
+
+
 def _wait_for_pty(proc: subprocess.Popen[bytes], log: IO[bytes]) -> str:
     """Read QEMU's stdout until it names its pty; everything read is logged."""
     assert proc.stdout is not None
@@ -102,7 +120,7 @@ def _wait_for_pty(proc: subprocess.Popen[bytes], log: IO[bytes]) -> str:
             return match.group(1).decode()
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise LaunchError(
+            raise BoardError(
                 f"{QEMU} named no pty within {PTY_DEADLINE_S:g} s; it printed {seen!r}"
             )
         ready, _, _ = select.select([fd], [], [], remaining)
@@ -111,7 +129,7 @@ def _wait_for_pty(proc: subprocess.Popen[bytes], log: IO[bytes]) -> str:
         chunk = os.read(fd, 4096)
         if not chunk:
             code = proc.wait(timeout=PTY_DEADLINE_S)
-            raise LaunchError(f"{QEMU} exited ({code}) before naming its pty; it printed {seen!r}")
+            raise BoardError(f"{QEMU} exited ({code}) before naming its pty; it printed {seen!r}")
         log.write(chunk)
         log.flush()
         seen += chunk
@@ -128,14 +146,15 @@ def _drain(stream: IO[bytes], log: IO[bytes]) -> None:
         pass
 
 
-def launch_board(req: LaunchRequest, image: Path) -> FswEndpoint:
-    """Start QEMU on ``image``, find its pty, open it; QEMU is the endpoint's child."""
+def start_board(image: Path, run_dir: Path) -> Board:
+    """Start QEMU on ``image``, find its pty, open it. The caller owns (and reaps) QEMU;
+    if anything fails here, QEMU is killed and waited for before the error is raised."""
     qemu = shutil.which(QEMU)
     if qemu is None:
-        raise LaunchError(f"{QEMU} not found: apt-get install qemu-system-arm")
-    log_path = req.run_dir / "fsw_stderr.log"
+        raise BoardError(f"{QEMU} not found: apt-get install qemu-system-arm")
+    log_path = run_dir / "fsw_stderr.log"
     log = log_path.open("ab")
-    argv = qemu_command(image, req.run_dir / CONSOLE_NAME)
+    argv = qemu_command(image, run_dir / CONSOLE_NAME)
     argv[0] = qemu
     cpu = _pick_cpu()
     argv = pinned(argv, cpu)
@@ -145,17 +164,18 @@ def launch_board(req: LaunchRequest, image: Path) -> FswEndpoint:
         )
     except OSError as exc:
         log.close()
-        raise LaunchError(f"cannot start {QEMU}: {exc}") from exc
+        raise BoardError(f"cannot start {QEMU}: {exc}") from exc
     with _PIN_LOCK:
         _PINNED.append((proc, cpu))
     try:
         pts = _wait_for_pty(proc, log)
         link = SerialLink(pts)
     except BaseException:
-        reap(proc)
+        proc.kill()
+        proc.wait(timeout=_KILL_WAIT_S)
         log.close()
         raise
     assert proc.stdout is not None
     threading.Thread(target=_drain, args=(proc.stdout, log), daemon=True).start()
     what = f"{image.name} on {QEMU} -M {MACHINE}, UART0 on {pts}"
-    return FswEndpoint(req.kind, link, what, proc, log_path, log)
+    return Board(proc, link, log_path, log, what)
