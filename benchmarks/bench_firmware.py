@@ -1,6 +1,6 @@
 """The C FSW in the whole loop, lockstep, on the nominal scenario (robust profile):
 
-* ``c-host``   -- the host program over a pty (budget, DESIGN.md: >= 300x real time;
+* ``c-host``   -- the host program over a pty (budget, docs/design.md: >= 300x real time;
                   the Python stub over a pty, ``python-stub``, is measured beside it);
 * ``c-memory`` -- the core as a shared library through ctypes, in-process;
 * ``qemu``     -- the board image on the emulated Cortex-M4F, over QEMU's pty: its
@@ -23,19 +23,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_loop import SCENARIO, measure
 from benchmarks.figures import Figures
 from harness import qemu, runner
 
+SCENARIO = Path(__file__).resolve().parents[1] / "hil_configs" / "nominal.toml"
 _CONSOLE = re.compile(r"cycles (\d+) mean_us \d+ max_us \d+ mean_ticks (\d+) max_ticks (\d+)")
 #: SysTick runs at the board's 25 MHz clock; under -icount shift=0 a tick is 40 instructions
 TICKS_PER_US = 25
 INSTRUCTIONS_PER_TICK = 40
 
 
-def fly_board(reps: int) -> list[dict[str, Any]]:
-    """``reps`` flights on the board: each result.json, and the board's last console line."""
-    kind = "qemu"
+def fly(kind: str, reps: int) -> list[dict[str, Any]]:
+    """``reps`` flights: each result.json, and a board's last console line if any."""
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(reps):
@@ -60,7 +59,7 @@ def fly_board(reps: int) -> list[dict[str, Any]]:
 def main(figures: Figures, reps: int = 5) -> None:
     print(f"the C FSW, whole loop, lockstep, {SCENARIO.name}, robust, {reps} runs each")
     for kind, budget in (("c-host", 300.0), ("python-stub", None), ("c-memory", None)):
-        f = measure(kind, reps)
+        f = [r["realtime_factor"] for r in fly(kind, reps)]
         figures.add(
             f"{kind} lockstep, median",
             statistics.median(f),
@@ -69,14 +68,14 @@ def main(figures: Figures, reps: int = 5) -> None:
             min=min(f),
             max=max(f),
         )
-    board = fly_board(max(1, reps // 2))
+    board = fly("qemu", max(1, reps // 2))
     f = [r["realtime_factor"] for r in board]
     figures.add("qemu board lockstep, median", statistics.median(f), "x real time", min=min(f))
     cycles = [r["board_cycles"] for r in board if "board_cycles" in r]
     _board_cycle_figures(figures, cycles)
     qemu.EXTRA_ARGS = ("-icount", "shift=0")
     try:
-        counted = fly_board(1)
+        counted = fly("qemu", 1)
     finally:
         qemu.EXTRA_ARGS = ()
     if "board_cycles" in counted[0]:
