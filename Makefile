@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: install test lint typecheck unit test-long bench demo clean
+.PHONY: install test lint typecheck unit test-long bench demo clean firmware firmware-if-tools fuzz-c
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,21 @@ typecheck: install
 unit: install
 	$(VENV)/bin/pytest -m "not slow"
 
-test: lint typecheck unit
+test: lint typecheck firmware-if-tools unit
+
+# the C FSW: host program, shared libraries, board image (FSW.example.toml), fuzz target
+firmware: install
+	$(PY) -m fsw_stub.firmware.build all
+
+# what `make test` builds first: whatever the installed toolchains allow (the checks that
+# need a missing tool are named skips, failures under CI=true)
+firmware-if-tools: install
+	$(PY) -m fsw_stub.firmware.build all --if-tools
+
+# coverage-guided fuzzing of the C deframer + decoder (clang libFuzzer, ASan, UBSan)
+FUZZ_SECONDS ?= 60
+fuzz-c: install
+	$(PY) -m fsw_stub.firmware.fuzz --seconds $(FUZZ_SECONDS)
 
 # opt-in long fuzzing / campaign profiles
 test-long: install

@@ -3,7 +3,8 @@ state-vector upload (STATE_INIT) with the scenario's prior navigation error.
 
 Scenario keys (section ``[fsw]``, all optional):
   profile         "naive" | "robust"   default profile (the CLI's --profile wins)
-  kind            "python-stub" | "process" | "device" | "memory"   (default python-stub)
+  kind            an FSW kind (harness.launcher.FswKind: "python-stub" | "process" | "device"
+                  | "memory" | "c-memory" | "c-host" | "qemu"; default python-stub)
   command         for kind "process": a command line with {port} (and {config})
   port            for kind "device": a serial URL
   alt_error_m, x_error_m, vx_error_mps, vz_error_mps, mass_error_kg
@@ -28,11 +29,12 @@ from typing import Any
 import tomli_w
 
 from harness.config.table import ConfigTable
+from harness.launcher import FswKind
 from harness.plant.state import Truth
 from packets import StateInit
 
 PROFILES = ("naive", "robust")
-KINDS = ("python-stub", "process", "device", "memory")
+KINDS = tuple(k.value for k in FswKind)
 
 
 @dataclass(frozen=True)

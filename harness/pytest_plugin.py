@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 #: the FSW kinds (harness.launcher.FswKind), spelt here so the plugin imports nothing heavy
-FSW_KINDS = ("python-stub", "process", "device", "memory")
+FSW_KINDS = ("python-stub", "process", "device", "memory", "c-memory", "c-host", "qemu")
 
 
 @dataclass(frozen=True)

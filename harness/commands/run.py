@@ -25,7 +25,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 
-FSW_KINDS = ("python-stub", "process", "device", "memory")
+FSW_KINDS = ("python-stub", "process", "device", "memory", "c-memory", "c-host", "qemu")
 #: the verdicts of a run that never flew (no tick was answered)
 NEVER_FLEW = ("fsw_timeout", "fsw_crash", "link_lost", "fsw_protocol")
 EXIT_NEVER_FLEW = 3
