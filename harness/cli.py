@@ -56,7 +56,9 @@ HELP: dict[str, str] = {
     "export": (
         "Export the packet dictionary: XTCE 1.2 (Yamcs, COSMOS) or a Wireshark Lua dissector."
     ),
-    "campaign": "Run thousands of dispersed runs from one campaign file, store them, resume, report.",
+    "campaign": (
+        "Run thousands of dispersed runs from one campaign file, store them, resume, report."
+    ),
 }
 
 
