@@ -157,6 +157,8 @@ class LockstepLoop:
             return ex
         port = self.port
         line_f2h = port.rx_line
+        rx = port.deframer.stats
+        skipped0 = rx.skipped_bytes  # junk (a frame whose ASM was hit) is damage too
         deadline = self.clock.answer_deadline()
         while True:
             try:
@@ -170,7 +172,7 @@ class LockstepLoop:
             if self.supervisor.exited():
                 self.supervisor.ended_by_link("the FSW process exited", t_us)
             quiet = port.quiet_s() >= port.resync_quiet_s
-            if quiet and ex.damaged:
+            if quiet and (ex.damaged or rx.skipped_bytes > skipped0):
                 ex.give_up("lost")
                 return ex
             if quiet and line_f2h is not None and line_f2h.in_flight:

@@ -28,12 +28,13 @@ from typing import Any
 from harness.clock import SimClock
 from harness.config.table import ConfigTable, blame_override
 from harness.errors import ConfigError, HarnessError
+from harness.faults.link import build_link_faults, link_accounting
 from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init, write_fsw_toml
 from harness.launcher import FswKind, launch
 from harness.link.base import Link
 from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
-from harness.link.line import SerialLine
+from harness.link.line import Line, SerialLine
 from harness.outcome import SessionOutcome, TickRow
 from harness.report.metrics import milestones
 from harness.report.observers import RowRecorder
@@ -225,6 +226,7 @@ def fly(spec: RunSpec) -> RunSummary:
         )
         sim = Simulator(scenario, seed)
         init = state_init(sim.truth, fsw)
+        link_faults = build_link_faults(scenario.link_faults, seed, lambda: sim.truth.alt_m)
         endpoint = launch(
             kind,
             run_dir=run_dir,
@@ -258,12 +260,16 @@ def fly(spec: RunSpec) -> RunSummary:
             link=link,
             observers=(telemetry, recorder),
             sim_clock=simt,
+            line=Line.of(line, link_faults.h2f, link_faults.f2h),
         )
         outcome = session.run()
         endpoint.close()
         telemetry.close()
         rows = recorder.rows
         result = _result(spec, scenario, seed, kind, profile, endpoint.description, outcome, sim)
+        if scenario.link_faults:
+            result["faults_applied"] += link_faults.summary()
+            result["link"]["accounting"] = link_accounting(outcome.link, link_faults)
         result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
         result["telemetry_sha256"] = telemetry.sha256
         if spec.artifacts != "none":
