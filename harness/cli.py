@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "decode": "harness.commands.decode",
     "encode": "harness.commands.encode",
     "protocol": "harness.commands.protocol",
+    "fuzz": "harness.commands.fuzz",
+    "replay": "harness.commands.replay",
 }
 
 
