@@ -39,6 +39,9 @@ def add_fsw_options(p: argparse.ArgumentParser) -> None:
         type=float,
         help="a write's answers must arrive within this (default 0.25 s in memory, else 2 s)",
     )
+    p.add_argument(
+        "--shrink-budget-s", type=float, default=60.0, help="wall time to shrink a failure"
+    )
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -52,12 +55,26 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def fsw_args(args: argparse.Namespace) -> list[str]:
-    """The FSW options as given, for the replay command line and the pytest file."""
+    """The FSW options as given, for the replay command line and the pytest file (paths
+    in --command made absolute, so the reproducer runs from anywhere)."""
     out = ["--fsw", args.fsw, "--profile", args.profile]
-    for opt in ("port", "command"):
-        if getattr(args, opt):
-            out += [f"--{opt}", getattr(args, opt)]
+    if args.port:
+        out += ["--port", args.port]
+    if args.command:
+        out += ["--command", absolute_command(args.command)]
     return out
+
+
+def absolute_command(command: str) -> str:
+    """``command`` with every token that names an existing relative file made absolute
+    (not a module after ``-m``, not a placeholder, not an option)."""
+    out = []
+    prev = ""
+    for t in shlex.split(command):
+        plain = "{" not in t and not t.startswith("-") and prev != "-m"
+        out.append(str(Path(t).resolve()) if plain and Path(t).is_file() else t)
+        prev = t
+    return shlex.join(out)
 
 
 def target_of(args: argparse.Namespace, run_dir: Path) -> Target:
@@ -66,7 +83,13 @@ def target_of(args: argparse.Namespace, run_dir: Path) -> Target:
     factory = launcher_factory(
         kind, run_dir=run_dir, profile=args.profile, port=args.port, command=args.command
     )
-    return Target(factory, FuzzSettings(answer_timeout_s=timeout))
+    memory = kind is FswKind.MEMORY
+    settings = FuzzSettings(
+        answer_timeout_s=timeout,
+        fresh_fsw_per_shrink=memory,
+        shrink_budget_s=args.shrink_budget_s,
+    )
+    return Target(factory, settings)
 
 
 def run(args: argparse.Namespace) -> int:

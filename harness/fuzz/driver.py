@@ -36,6 +36,8 @@ class FuzzSettings:
     drain_s: float = 0.0
     #: start a fresh FSW for every example hypothesis shrinks with (cheap in memory)
     fresh_fsw_per_shrink: bool = True
+    #: wall time for shrinking and pruning one failure (then the best so far is kept)
+    shrink_budget_s: float = 60.0
 
 
 @dataclass

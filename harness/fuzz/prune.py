@@ -19,14 +19,24 @@ from harness.fuzz.judge import Violation
 Trial = Callable[[list[Write]], Violation | None]
 
 
-def prune(writes: list[Write], oracle: str, trial: Trial, max_trials: int = 400) -> list[Write]:
+def prune(
+    writes: list[Write],
+    oracle: str,
+    trial: Trial,
+    out_of_time: Callable[[], bool] = lambda: False,
+    max_trials: int = 400,
+) -> list[Write]:
     """The smallest case reachable by dropping writes, parts and cuts that still fails
-    ``oracle`` (greedy, one change at a time, at most ``max_trials`` plays)."""
+    ``oracle`` (greedy, one change at a time, at most ``max_trials`` plays and until
+    ``out_of_time()``)."""
     trials = 0
 
     def still_fails(candidate: list[Write]) -> bool:
         nonlocal trials
         trials += 1
+        if out_of_time():
+            trials = max_trials
+            return False
         v = trial(candidate)
         return v is not None and v.oracle == oracle
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import shlex
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,10 +132,12 @@ def write_pytest(path: Path, capture: Path, violation: Violation, run_args: Sequ
     """A pytest file that replays ``capture`` with the FSW the fuzz run attacked."""
     fsw = dict(zip(run_args[::2], run_args[1::2], strict=False))
     kind = fsw.get("--fsw", "memory")
+    detail = textwrap.fill(violation.detail, 88, break_long_words=True)
     path.write_text(
         f'''"""Reproducer written by `lunar-hil fuzz`: {violation.oracle} violated.
 
-{violation.detail}
+{detail}
+
 Replays {capture.name} (its H2F bytes, in its chunking) and applies the fuzz oracles;
 it fails while the FSW still has the bug. By hand: lunar-hil replay {capture.name} {
             shlex.join(run_args)
@@ -149,7 +152,7 @@ from harness.launcher import FswKind
 CAPTURE = Path(__file__).with_name({capture.name!r})
 
 
-def test_{path.stem.replace("-", "_")}(tmp_path: Path) -> None:
+def test_fuzz_reproducer_{violation.oracle}(tmp_path: Path) -> None:
     factory = launcher_factory(
         FswKind({kind!r}),
         run_dir=tmp_path,

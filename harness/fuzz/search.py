@@ -74,6 +74,8 @@ class SearchResult:
     frames_sent: int = 0
     frames_accepted: int = 0
     wall_s: float = 0.0
+    #: wall time spent running generated cases (not shrinking): what cases/s is over
+    explore_s: float = 0.0
     shrink_steps: int = 0
     prune_trials: int = 0
     failure: Failure | None = None
@@ -82,7 +84,7 @@ class SearchResult:
 
     @property
     def cases_per_s(self) -> float:
-        return self.cases / self.wall_s if self.wall_s > 0 else 0.0
+        return self.cases / self.explore_s if self.explore_s > 0 else 0.0
 
     @property
     def accepted_share(self) -> float:
@@ -102,6 +104,10 @@ class _Search:
         #: the oracle being shrunk toward, and whether each example gets a fresh FSW
         self.oracle: str | None = None
         self.fresh = target.settings.fresh_fsw_per_shrink
+        self.deadline = float("inf")
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() > self.deadline
 
     def run(self, writes: list[Write], ex: Exchange | None = None) -> Violation | None:
         """Play ``writes`` on the running FSW; after a violation the next play starts afresh."""
@@ -119,7 +125,10 @@ class _Search:
         return self.run(writes)
 
     def one(self, blob: bytes) -> None:
-        """The hypothesis test: one case; raises the oracle's exception when violated."""
+        """The hypothesis test: one case; raises the oracle's exception when violated.
+        Past the shrink budget every example passes: hypothesis keeps what it has."""
+        if self.out_of_time():
+            return
         self.res.shrink_steps += 1
         if self.fresh:
             self.target.close()
@@ -159,6 +168,7 @@ class _Search:
     def minimize(self, blob: bytes, v: Violation, history: list[bytes]) -> Failure:
         """Shrink, prune and record the failure ``v`` that ``blob`` gave after ``history``."""
         self.oracle = v.oracle
+        self.deadline = time.monotonic() + self.target.settings.shrink_budget_s
         writes = case_of(blob)
         reproducible, kept = True, 0
         again = self.trial(writes)
@@ -178,7 +188,7 @@ class _Search:
             else:
                 reproducible = False
         if reproducible:
-            writes = prune(writes, v.oracle, self.trial)
+            writes = prune(writes, v.oracle, self.trial, self.out_of_time)
         self.target.close()
         ex = Exchange()
         final = self.run(writes, ex) if reproducible else None
@@ -204,12 +214,13 @@ def search(
         else InMemoryExampleDatabase()
     )
     s = _Search(target, res, db)
-    if corpus is not None:  # failures kept from earlier runs first
-        kept = s.shrink(None)
+    if corpus is not None and any(p.is_file() for p in corpus.rglob("*")):
+        kept = s.shrink(None)  # failures kept from earlier runs first
         if kept is not None:
             res.failure = s.minimize(kept.blob, kept.violation, [])
     rnd = random.Random(run_seed)
     history: deque[bytes] = deque(maxlen=HISTORY)
+    t_case = time.monotonic()
     while res.failure is None:
         if cases is not None and res.cases >= cases:
             break
@@ -225,7 +236,10 @@ def search(
             res.frames_accepted += ex.frames_sent
             history.append(blob)
             continue
+        res.explore_s += time.monotonic() - t_case
         res.failure = s.minimize(blob, v, list(history))
+        t_case = time.monotonic()
+    res.explore_s += time.monotonic() - t_case
     res.wall_s = time.monotonic() - t0
     res.fsw_starts = target.starts
     return res
