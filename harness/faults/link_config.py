@@ -2,9 +2,10 @@
 
 Every table has ``kind``, ``direction`` (``"h2f"``: harness to FSW, the sensor frames;
 ``"f2h"``: the FSW's answers) and the same schedule as a sensor fault (``start_s``,
-``end_s``, ``below_alt_m``, ``above_alt_m``; judged on the truth when the bytes are
-written). Stages act in the order configured, in front of the UART model. Each is
-deterministic per run seed. Kind-specific keys (defaults):
+``end_s``, ``below_alt_m``, ``above_alt_m``): the time window is judged on the sim time
+of each write (a sensor frame's due time), the altitude band on the truth at the tick
+that puts the bytes on the line. Stages act in the order configured, in front of the
+UART model. Each is deterministic per run seed. Kind-specific keys (defaults):
 
 * ``bit_errors``: ``ber`` (required): each bit flips with this probability;
 * ``byte_loss``: ``p`` (required): each byte is lost with this probability;

@@ -3,9 +3,10 @@ hypothesis shrink the failing case to a minimal one.
 
 Each case is decoded from one fixed-size byte string (``harness.fuzz.generate.case_of``).
 Exploring draws those bytes from a seeded ``random.Random`` and runs them directly:
-hypothesis's own per-example machinery costs more than a whole case against the
-in-process stub (``benchmarks/bench_fuzz.py``: ``st.just(0)`` alone is a few hundred
-µs an example), and the case decoder already gives every choice its plainest value at 0.
+hypothesis draws a byte string choice by choice, and one case's bytes cost it more than
+the whole case costs against the in-process stub (``benchmarks/bench_fuzz.py``); the
+case decoder already gives every choice its plainest value at 0, which is what
+hypothesis's shrinker needs.
 A failing byte string goes to hypothesis through its fuzzer entry point
 (``fuzz_one_input``), which files it in the example database; a normal hypothesis run
 with the reuse and shrink phases then shrinks it (one exception class per oracle, so it
