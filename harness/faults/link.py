@@ -96,6 +96,7 @@ class LinkFaultStage:
             "index": spec.index,
             "kind": spec.kind,
             "link": spec.direction,
+            "sensor": f"link {spec.direction}",  # where it acts, as plots label faults
             "schedule": spec.schedule.as_dict(),
             "params": dict(spec.params),
             "applied": len(self.events),
