@@ -41,7 +41,8 @@ class TickExchange:
         self.how = ""
         #: a rejection (or skipped bytes) came after the last good frame
         self.damaged = False
-        self.seen: list[str] = []
+        #: what arrived for this tick, in order (described only when a reason needs it)
+        self.seen: list[Received] = []
         self.rejections: list[Rejection] = []
         self.missed_in_row = 0
 
@@ -62,6 +63,7 @@ class TickExchange:
         """Process ``items`` in order until the answer is settled; keep the rest."""
         k = self.k
         c = self.counts
+        seen = self.seen
         for i, item in enumerate(items):
             if self.settled:
                 self.carry.extend(items[i:])
@@ -76,26 +78,26 @@ class TickExchange:
                         self._settle("command")
                     else:
                         c.stale_answers += 1
-                        self._note(f"stale ENGINE_CMD({p.tick})")  # type: ignore[union-attr]
+                        seen.append(item)
                 elif tp is FswStatus:
                     if p.tick == k and self.status is None:  # type: ignore[union-attr]
                         self.status = p  # type: ignore[assignment]
-                        self._note(f"FSW_STATUS({k})")
+                        seen.append(item)
                     else:
                         c.stale_answers += 1
-                        self._note(f"stale FSW_STATUS({p.tick})")  # type: ignore[union-attr]
+                        seen.append(item)
                 elif tp is Event:
                     self.events.append((item.cuc / _CUC_PER_S, p))  # type: ignore[arg-type]
-                    self._note("EVENT")
+                    seen.append(item)
                 elif tp is Pong:
-                    self._note("PONG")
+                    seen.append(item)
                 else:
                     c.unexpected_frames += 1
-                    self._note(f"unexpected {item.name}")
+                    seen.append(item)
             else:
                 rej: Rejection = item  # type: ignore[assignment]
                 self.rejections.append(rej)
-                self._note(f"rejected ({describe(rej)})")
+                seen.append(item)
                 if rej.kind == "range" and rej.apid == _ENGINE_CMD and _tick_of(rej) == k:
                     c.engine_cmd_rejected += 1
                     self._settle("rejected")
@@ -130,15 +132,23 @@ class TickExchange:
             self.missed_in_row += 1
             self.counts.max_missed_in_row = max(self.counts.max_missed_in_row, self.missed_in_row)
 
-    def _note(self, what: str) -> None:
-        if len(self.seen) < _SHOWN:
-            self.seen.append(what)
-        elif len(self.seen) == _SHOWN:
-            self.seen.append("…")
-
     def received_for_tick(self) -> str:
         """What arrived for this tick, for an end reason."""
-        return "; ".join(self.seen) if self.seen else "nothing"
+        if not self.seen:
+            return "nothing"
+        shown = [self._describe(item) for item in self.seen[:_SHOWN]]
+        if len(self.seen) > _SHOWN:
+            shown.append(f"… ({len(self.seen) - _SHOWN} more)")
+        return "; ".join(shown)
+
+    def _describe(self, item: Received) -> str:
+        if type(item) is not Frame:
+            return f"rejected ({describe(item)})"  # type: ignore[arg-type]
+        p = item.packet
+        tick = getattr(p, "tick", None)
+        if tick is None:
+            return item.name
+        return f"{item.name}({tick})" + ("" if tick == self.k else " stale")
 
 
 def describe(rej: Rejection) -> str:

@@ -111,14 +111,13 @@ class LockstepLoop:
                     Verdict.NO_TOUCHDOWN,
                     f"sim-time limit {self.max_sim_time_us / 1e6:g} s reached in the air",
                 )
-            last: list[Emission] = []
-            for e in emissions:
-                if e.sensor == "discretes":
-                    last.append(e)
-                else:
-                    h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
-            for e in last:
-                h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
+            if emissions:
+                # in order of due time, DISCRETES last (ICD §4); each framed once, when due,
+                # so sequence counts follow the line order
+                first = [e for e in emissions if e.sensor != "discretes"]
+                if len(first) < len(emissions):
+                    first += [e for e in emissions if e.sensor == "discretes"]
+                h2f.put_all([(e.due_us, encode(e.packet, e.cuc, False), e) for e in first])
             lrf: Lrf | None = None
             frames = []
             for frame, sent in h2f.arrived(t_k):

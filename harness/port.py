@@ -91,7 +91,8 @@ class FswPort:
         if line is not None:
             if self.clock is None:
                 raise ValueError("an rx_line needs the sim clock that stamps its writes")
-            data = line.take(self.clock.horizon_us)
+            if line.in_flight:
+                data = line.take(self.clock.horizon_us)
         if not data:
             raw = self.link.read(timeout_s)
             if raw:

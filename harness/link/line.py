@@ -146,19 +146,24 @@ class Direction(Generic[T]):
         self._n = 0
         self.bytes_put = 0
         self.bytes_arrived = 0
-        #: a single FIFO baud stage is folded into ``put`` (the common, hot case)
+        #: a lone FIFO baud stage is folded into ``put`` (the common, hot case):
+        #: tx_time = ceil(n · bits_per_byte · 1e6 / baud), in integers as ``tx_time_us``
         only = self.stages[0] if len(self.stages) == 1 else None
         self._baud = only if isinstance(only, BaudStage) else None
+        if self._baud is not None:
+            self._bits_us = self._baud.line.bits_per_byte * US_PER_S
+            self._rate = self._baud.line.baud
 
     def put(self, t_us: int, data: bytes, item: T | None = None) -> None:
-        self.bytes_put += len(data)
-        if not self.stages:
-            self._queue.append((t_us, data, item))
-            return
+        n = len(data)
+        self.bytes_put += n
         baud = self._baud
         if baud is not None:
-            arrival = baud.free_us = max(t_us, baud.free_us) + baud._tx(len(data))
+            arrival = baud.free_us = max(t_us, baud.free_us) + -(-(n * self._bits_us) // self._rate)
             self._queue.append((arrival, data, item))
+            return
+        if not self.stages:
+            self._queue.append((t_us, data, item))
             return
         pieces = [(t_us, data)]
         for stage in self.stages:
@@ -170,20 +175,42 @@ class Direction(Generic[T]):
                 heapq.heappush(self._heap, (t, self._n, d, item))
                 self._n += 1
 
+    def put_all(self, items: Sequence[tuple[int, bytes, T]]) -> None:
+        """``put`` each ``(t_us, data, item)`` in order (one call for a tick's frames)."""
+        baud = self._baud
+        if baud is None:
+            for t, data, item in items:
+                self.put(t, data, item)
+            return
+        bits_us, rate = self._bits_us, self._rate
+        free = baud.free_us
+        append = self._queue.append
+        n_put = 0
+        for t, data, item in items:
+            n = len(data)
+            n_put += n
+            free = (t if t > free else free) + -(-(n * bits_us) // rate)
+            append((free, data, item))
+        baud.free_us = free
+        self.bytes_put += n_put
+
     def arrived(self, t_us: int) -> list[tuple[bytes, T | None]]:
         """Every piece that has arrived by ``t_us``, in arrival order (then put order)."""
         out: list[tuple[bytes, T | None]] = []
+        n = 0
         if self._fifo:
             q = self._queue
             while q and q[0][0] <= t_us:
                 _, data, item = q.popleft()
                 out.append((data, item))
+                n += len(data)
         else:
             h = self._heap
             while h and h[0][0] <= t_us:
                 _, _, data, item = heapq.heappop(h)
                 out.append((data, item))
-        self.bytes_arrived += sum(len(d) for d, _ in out)
+                n += len(data)
+        self.bytes_arrived += n
         return out
 
     def take(self, t_us: int) -> bytes:
