@@ -30,7 +30,11 @@ DEFAULT_TIMEOUT_S = {FswKind.MEMORY: 0.25}
 
 
 def add_fsw_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--fsw", choices=[k.value for k in FswKind], default="memory")
+    p.add_argument(
+        "--fsw",
+        choices=[k.value for k in FswKind],
+        help="default: memory; process with --command, device with --port",
+    )
     p.add_argument("--port", help="serial URL for --fsw device")
     p.add_argument("--command", help="for --fsw process: a command line with {port}")
     p.add_argument("--profile", choices=("naive", "robust"), default="robust")
@@ -57,7 +61,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 def fsw_args(args: argparse.Namespace) -> list[str]:
     """The FSW options as given, for the replay command line and the pytest file (paths
     in --command made absolute, so the reproducer runs from anywhere)."""
-    out = ["--fsw", args.fsw, "--profile", args.profile]
+    out = ["--fsw", kind_of(args).value, "--profile", args.profile]
     if args.port:
         out += ["--port", args.port]
     if args.command:
@@ -77,8 +81,17 @@ def absolute_command(command: str) -> str:
     return shlex.join(out)
 
 
+def kind_of(args: argparse.Namespace) -> FswKind:
+    """--fsw, or the kind --command / --port imply, or memory."""
+    if args.fsw:
+        return FswKind(args.fsw)
+    if args.command:
+        return FswKind.PROCESS
+    return FswKind.DEVICE if args.port else FswKind.MEMORY
+
+
 def target_of(args: argparse.Namespace, run_dir: Path) -> Target:
-    kind = FswKind(args.fsw)
+    kind = kind_of(args)
     timeout = args.answer_timeout_s or DEFAULT_TIMEOUT_S.get(kind, 2.0)
     factory = launcher_factory(
         kind, run_dir=run_dir, profile=args.profile, port=args.port, command=args.command
