@@ -21,7 +21,7 @@ import contextlib
 import random
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,6 @@ class SearchResult:
     prune_trials: int = 0
     failure: Failure | None = None
     fsw_starts: int = 0
-    extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def cases_per_s(self) -> float:
