@@ -33,7 +33,11 @@ from harness.launcher import FswKind
 FAST_RESYNC = "{python} -m fsw_stub --port {{port}} --config {{config}} --resync-s 0.02"
 
 
-def rate(kind: FswKind, cases: int, reps: int, command: str | None = None) -> list[float]:
+def rate(
+    kind: FswKind, cases: int, reps: int, command: str | None = None, cpu: list[float] | None = None
+) -> list[float]:
+    """Cases per wall second, per run; with ``cpu``, also cases per CPU second of this
+    process (in memory the whole fuzzer and FSW: a figure the machine's load leaves be)."""
     rates = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(reps):
@@ -41,10 +45,13 @@ def rate(kind: FswKind, cases: int, reps: int, command: str | None = None) -> li
             timeout = 0.25 if kind is FswKind.MEMORY else 2.0
             target = Target(factory, FuzzSettings(answer_timeout_s=timeout))
             target.start()
+            cpu0 = time.process_time()
             try:
                 res = search(target, cases=cases, run_seed=i)
             finally:
                 target.close()
+            if cpu is not None:
+                cpu.append(res.cases / (time.process_time() - cpu0))
             if res.failure is not None:
                 raise AssertionError(f"the stub violated an oracle: {res.failure.violation}")
             rates.append(res.cases_per_s)
@@ -72,9 +79,11 @@ def hypothesis_draw_us(n: int = 300) -> float:
 
 def main(figures: Figures, reps: int = 3) -> None:
     print(f"fuzz cases/s against the stub, {reps} runs each (median)")
-    mem = rate(FswKind.MEMORY, 3000, reps)
+    cpu: list[float] = []
+    mem = rate(FswKind.MEMORY, 3000, reps, cpu=cpu)
     figures.add("memory, median", statistics.median(mem), "cases/s", budget=2000.0,
                 min=min(mem), max=max(mem))  # fmt: skip
+    figures.add("memory, per CPU second, median", statistics.median(cpu), "cases/CPU-s")
     cmd = FAST_RESYNC.format(python=sys.executable)
     pty = rate(FswKind.PROCESS, 600, reps, command=cmd)
     figures.add("pty (stub --resync-s 0.02), median", statistics.median(pty), "cases/s",
