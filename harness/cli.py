@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "protocol": "harness.commands.protocol",
     "fuzz": "harness.commands.fuzz",
     "replay": "harness.commands.replay",
+    "export": "harness.commands.export",
 }
 #: the first line of each module's docstring (tests/harness/commands/test_cli.py)
 HELP: dict[str, str] = {
@@ -55,6 +56,9 @@ HELP: dict[str, str] = {
     ),
     "fuzz": "Fuzz a flight software over its real link: hypothesis sessions, oracles, reproducers.",
     "replay": "Replay a capture's H2F bytes to a flight software and judge its answers.",
+    "export": (
+        "Export the packet dictionary: XTCE 1.2 (Yamcs, COSMOS) or a Wireshark Lua dissector."
+    ),
 }
 
 

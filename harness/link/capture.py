@@ -77,6 +77,8 @@ class CaptureWriter:
         self.path = Path(path)
         self._fh: BinaryIO = self.path.open("wb")
         self._fh.write(MAGIC)
+        #: the wall clock (ns since the Unix epoch) at wall_ns 0, for a pcapng copy's timestamps
+        self.opened_unix_ns = time.time_ns()
         self._t0 = time.monotonic_ns()
         self.bytes_by_direction = [0, 0]
         self.error: OSError | None = None
