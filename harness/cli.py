@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "decode": "harness.commands.decode",
     "encode": "harness.commands.encode",
     "protocol": "harness.commands.protocol",
+    "fuzz": "harness.commands.fuzz",
+    "replay": "harness.commands.replay",
     "export": "harness.commands.export",
     "campaign": "harness.commands.campaign",
 }
@@ -53,6 +55,8 @@ HELP: dict[str, str] = {
     "protocol": (
         "Print the protocol reference (Markdown), generated from the construct definitions."
     ),
+    "fuzz": "Fuzz a flight software over its real link: hypothesis sessions, oracles, reproducers.",
+    "replay": "Replay a capture's H2F bytes to a flight software and judge its answers.",
     "export": (
         "Export the packet dictionary: XTCE 1.2 (Yamcs, COSMOS) or a Wireshark Lua dissector."
     ),

@@ -3,7 +3,10 @@
 Bytes written are handed synchronously to the stub's ``receive``; what it answers waits
 to be read. The same ICD bytes cross as on a pty, without an OS link or a thread. A read
 with nothing to give waits out its timeout (nothing can arrive without a write), so a
-silent in-process FSW meets the same wall-clock watchdog as one on a pty.
+silent in-process FSW meets the same wall-clock watchdog as one on a pty. A read that
+waited out its timeout with nothing to give is a quiet line as the FSW sees it: an FSW
+with ``resync()`` then gives up any partial frame it holds (ICD §2 rule 7), as the stub's
+pump does on a pty, so the same bytes give the same answers on both.
 """
 
 from __future__ import annotations
@@ -31,9 +34,15 @@ class InProcessFswLink(Link):
 
     def _read_some(self, timeout_s: float) -> bytes:
         if not self._out:
-            if timeout_s > 0:
-                self._idle.wait(timeout_s)
-            return b""
+            if timeout_s <= 0:
+                return b""
+            self._idle.wait(timeout_s)
+            resync = getattr(self._fsw, "resync", None)
+            if resync is None:
+                return b""
+            self._out += resync()
+            if not self._out:
+                return b""
         out = bytes(self._out)
         self._out.clear()
         return out

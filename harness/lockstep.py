@@ -30,7 +30,7 @@ from harness.port import FswPort
 from harness.sensors.base import Emission
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict, judge
-from packets import EngineCmd, FswStatus, Lrf, Sync, cuc_from_us
+from packets import EngineCmd, Frame, FswStatus, Lrf, Sync, cuc_from_us
 
 
 class SimulatorLike(Protocol):
@@ -156,6 +156,10 @@ class LockstepLoop:
             return ex
         port = self.port
         line_f2h = port.rx_line
+        # the port's resyncs when this tick's last good frame came: a resync after it
+        # gave up bytes that followed it (a frame whose ASM was hit): damage, like a
+        # rejection
+        resyncs_at_frame: int | None = None
         deadline = self.clock.answer_deadline()
         while True:
             try:
@@ -163,13 +167,16 @@ class LockstepLoop:
             except (LinkError, OSError) as exc:
                 self.supervisor.ended_by_link(str(exc), t_us)
             if items:
+                if any(type(i) is Frame for i in items):
+                    resyncs_at_frame = port.resyncs
                 if ex.take(items):
                     return ex
                 continue
             if self.supervisor.exited():
                 self.supervisor.ended_by_link("the FSW process exited", t_us)
             quiet = port.quiet_s() >= port.resync_quiet_s
-            if quiet and ex.damaged:
+            junk = resyncs_at_frame is not None and port.resyncs > resyncs_at_frame
+            if quiet and (ex.damaged or junk):
                 ex.give_up("lost")
                 return ex
             if quiet and line_f2h is not None and line_f2h.in_flight:

@@ -28,12 +28,13 @@ from typing import Any
 from harness.clock import SimClock
 from harness.config.table import ConfigTable, blame_override
 from harness.errors import ConfigError, HarnessError
+from harness.faults.link import build_link_faults, link_accounting
 from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init
 from harness.launcher import STUB_KINDS, FswEndpoint, FswKind, check_stub_config, launch
 from harness.link.base import Link
 from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
-from harness.link.line import SerialLine
+from harness.link.line import Line, SerialLine
 from harness.outcome import SessionOutcome, TickRow
 from harness.pcapng.capture import PCAPNG_NAME, write_pcapng_capture
 from harness.report.metrics import milestones
@@ -177,6 +178,7 @@ def fly(spec: RunSpec) -> RunSummary:
         cfg_path = rd.file("FSW.toml")
         sim = Simulator(scenario, seed)
         init = state_init(sim.truth, fsw)
+        link_faults = build_link_faults(scenario.link_faults, seed, lambda: sim.truth.alt_m)
         command = spec.command or fsw.command
         port = spec.port or fsw.port
         try:
@@ -215,6 +217,7 @@ def fly(spec: RunSpec) -> RunSummary:
             link=link,
             observers=(telemetry, recorder, *spec.observers),
             sim_clock=simt,
+            line=Line.of(line, link_faults.h2f, link_faults.f2h),
         )
         outcome = session.run()
         with signals_deferred():  # a Ctrl-C now lands after the artifacts, not inside one
@@ -224,6 +227,9 @@ def fly(spec: RunSpec) -> RunSummary:
             result = _result(spec, scenario, seed, kind, profile, endpoint, outcome, sim)
             result["fsw"]["command"] = command if kind is FswKind.PROCESS else None
             result["fsw"]["port"] = port if kind is FswKind.DEVICE else None
+            if scenario.link_faults:
+                result["faults_applied"] += link_faults.summary()
+                result["link"]["accounting"] = link_accounting(outcome.link, link_faults)
             result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
             result["telemetry_sha256"] = telemetry.sha256
             if capture is not None:

@@ -22,6 +22,7 @@ Sections (units in the key names; ``extends = "base.toml"`` merges a parent file
                ``[terrain.roughness]`` ``amplitude_m = 0``, ``wavelength_m = 200``,
                ``octaves = 5``, ``persistence = 0.5``
 ``[sensors]``, ``[[faults]]``  read by harness.sensors.config / harness.faults.config
+``[[link_faults]]``  read by harness.faults.link_config
 ``[fsw]``, ``[link]``  kept raw (``Scenario.raw``) for the session's own readers
 """
 
@@ -39,6 +40,7 @@ import numpy as np
 from harness.config.table import ConfigTable, apply_overrides, blame_override, load_toml
 from harness.errors import ConfigError
 from harness.faults.config import FaultSpec, faults_from_config
+from harness.faults.link_config import LinkFaultSpec, link_faults_from_config
 from harness.plant.actuators import AttitudeSpec, EngineSpec
 from harness.plant.gravity import (
     MOON_G_MPS2,
@@ -57,7 +59,8 @@ RAW_SECTIONS = ("fsw", "link")
 #: every top-level key a scenario may have (``extends`` and ``replace`` are consumed
 #: while loading)
 TOP_LEVEL_KEYS = (
-    "run", "gravity", "vehicle", "initial", "terrain", "sensors", "faults", *RAW_SECTIONS,
+    "run", "gravity", "vehicle", "initial", "terrain", "sensors", "faults", "link_faults",
+    *RAW_SECTIONS,
 )  # fmt: skip
 #: Pike's simple-crater morphometry holds below this diameter
 SIMPLE_CRATER_MAX_D_M = 15_000.0
@@ -183,6 +186,7 @@ class Scenario:
     faults: list[FaultSpec]
     #: the whole merged document (``[fsw]`` and ``[link]`` are read from here by others)
     raw: dict[str, Any] = field(compare=False, repr=False)
+    link_faults: tuple[LinkFaultSpec, ...] = ()
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -205,6 +209,7 @@ def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
     terrain = _terrain(top.table("terrain"), initial)
     sensors = sensors_from_config(top.table("sensors"), step_us=run.step_us)
     faults = faults_from_config(top.tables("faults"))
+    link_faults = link_faults_from_config(top.tables("link_faults"))
     for name in RAW_SECTIONS:
         top.table(name)  # must be a table if present; its keys are checked by its reader
     top.done()
@@ -219,6 +224,7 @@ def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
         sensors=sensors,
         faults=faults,
         raw=doc,
+        link_faults=link_faults,
     )
 
 

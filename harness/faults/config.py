@@ -239,19 +239,25 @@ KINDS = (
 )
 
 
-def fault_from_config(t: ConfigTable, index: int) -> FaultSpec:
-    """One ``[[faults]]`` table (see the module docstring)."""
-    kind = t.string("kind", choices=KINDS)
-    sensor = t.string("sensor", choices=SENSORS)
+def schedule_from_config(t: ConfigTable) -> Schedule:
+    """A fault table's ``start_s``, ``end_s``, ``below_alt_m``, ``above_alt_m`` (sensor and
+    link faults alike)."""
     start_s = t.number("start_s", 0.0, min=0.0)
     end_s = t.number("end_s", math.inf, min=start_s) if "end_s" in t else None
     below = t.number("below_alt_m", math.nan) if "below_alt_m" in t else None
     above = t.number("above_alt_m", math.nan) if "above_alt_m" in t else None
     if below is not None and above is not None and above > below:
         raise t.error("above_alt_m", f"a number <= below_alt_m ({below:g})", above)
-    schedule = Schedule(
+    return Schedule(
         round(start_s * 1e6), None if end_s is None else round(end_s * 1e6), below, above
     )
+
+
+def fault_from_config(t: ConfigTable, index: int) -> FaultSpec:
+    """One ``[[faults]]`` table (see the module docstring)."""
+    kind = t.string("kind", choices=KINDS)
+    sensor = t.string("sensor", choices=SENSORS)
+    schedule = schedule_from_config(t)
     params = _params(t, kind, sensor)
     t.done()
     return FaultSpec(index, kind, sensor, schedule, params, t.file, t.path)

@@ -8,36 +8,21 @@ import pytest
 
 from fsw_stub.core import FlightSoftware
 from packets import Apid, Deframer, Ping, cuc_from_us, encode
+from packets.mutations import CORRUPTIONS, corrupt
 
 from .conftest import config
 from .icd_plant import IcdPlant, PlantOptions
 
-
-def _mutate(rng: np.random.Generator, frame: bytes) -> bytes:
-    """One of: bit flip, byte set, truncate, delete, insert garbage, length lie, bad CRC."""
-    b = bytearray(frame)
-    kind = int(rng.integers(0, 7))
-    i = int(rng.integers(0, len(b)))
-    if kind == 0:
-        b[i] ^= 1 << int(rng.integers(0, 8))
-    elif kind == 1:
-        b[i] = int(rng.integers(0, 256))
-    elif kind == 2:
-        del b[i:]
-    elif kind == 3:
-        del b[i]
-    elif kind == 4:
-        b[i:i] = rng.integers(0, 256, int(rng.integers(1, 40))).astype(np.uint8).tobytes()
-    elif kind == 5:
-        b[8:10] = int(rng.integers(0, 1100)).to_bytes(2, "big")
-    else:
-        b[-1] ^= 0xFF
-    return bytes(b)
+_CORRUPTIONS = sorted(CORRUPTIONS)
 
 
 @pytest.mark.parametrize("profile", ["naive", "robust"])
 def test_mutated_flight_stream_never_raises_and_pongs(profile: str) -> None:
     rng = np.random.default_rng(11)
+
+    def pick(lo: int, hi: int) -> int:
+        return int(rng.integers(lo, hi + 1))
+
     plant = IcdPlant(PlantOptions(seed=5))
     fsw = FlightSoftware(config(profile))
     fsw.receive(plant.boot_bytes())
@@ -51,7 +36,7 @@ def test_mutated_flight_stream_never_raises_and_pongs(profile: str) -> None:
             sent += 1
             raw = plant.framer.encode(f.packet, f.cuc)
             if rng.random() < 0.3:
-                raw = _mutate(rng, raw)
+                raw = corrupt(_CORRUPTIONS[pick(0, len(_CORRUPTIONS) - 1)], raw, pick)
                 mutated += 1
             pieces.append(raw)
         stream = b"".join(pieces)
