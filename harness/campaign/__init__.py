@@ -1,2 +1,2 @@
 """Campaigns: thousands of dispersed runs from one TOML file, on a process pool or Dask,
-stored in SQLite, resumable, reported (``lunar-hil campaign``; DESIGN.md "Campaigns")."""
+stored in SQLite, resumable, reported (``lunar-hil campaign``; docs/design.md "Campaigns")."""
