@@ -9,7 +9,8 @@ Sections (units in the key names; ``extends = "base.toml"`` merges a parent file
 ``[plant]``    ``gravity = "flat"`` (default; uniform g, for terminal descents below ~3 km
                and ~300 m/s) with ``g_mps2 = 1.62``; or ``"central"`` (planar polar
                mu/r^2, r = R + altitude, downrange as arc length; from orbit) with
-               ``mu_m3ps2 = 4.9028e12``, ``radius_m = 1737400`` (harness.plant.gravity)
+               ``mu_m3ps2 = 4.9028e12``, ``radius_m = 1737400`` (harness.plant.gravity;
+               each model ignores the other's constants)
 ``[vehicle]``  (all required) ``dry_mass_kg``, ``propellant_kg``, ``max_thrust_n``,
                ``min_throttle``, ``isp_s``, ``engine_lag_s``, ``thrust_slew_n_per_s``
                (0 = unlimited), ``max_tilt_rate_dps``, ``max_tilt_accel_dps2``
@@ -239,15 +240,14 @@ def _run(t: ConfigTable, default_name: str) -> RunSettings:
 
 
 def _plant(t: ConfigTable) -> PlantSettings:
-    model = t.string("gravity", "flat", choices=GRAVITY_MODELS)
-    if model == "flat":
-        s = PlantSettings(model, g_mps2=t.number("g_mps2", MOON_G_MPS2, min=0.0))
-    else:
-        s = PlantSettings(
-            model,
-            mu_m3ps2=t.number("mu_m3ps2", MOON_MU_M3PS2, min=0.0, min_exclusive=True),
-            radius_m=t.number("radius_m", MOON_RADIUS_M, min=0.0, min_exclusive=True),
-        )
+    """Each model reads its own constants; the other's are allowed (a flat base.toml's
+    ``g_mps2`` is inherited by a central scenario that extends it) and ignored."""
+    s = PlantSettings(
+        t.string("gravity", "flat", choices=GRAVITY_MODELS),
+        g_mps2=t.number("g_mps2", MOON_G_MPS2, min=0.0),
+        mu_m3ps2=t.number("mu_m3ps2", MOON_MU_M3PS2, min=0.0, min_exclusive=True),
+        radius_m=t.number("radius_m", MOON_RADIUS_M, min=0.0, min_exclusive=True),
+    )
     t.done()
     return s
 

@@ -64,21 +64,14 @@ def test_faults_and_sensors_are_delegated(tmp_path: Path) -> None:
 
 
 def test_central_gravity_model(tmp_path: Path) -> None:
-    p = write(tmp_path, '[plant]\ngravity = "central"\n', name="c.toml")
-    # base.toml sets g_mps2, which a central model does not take: located error
-    with pytest.raises(ConfigError) as e:
-        load_scenario(p)
-    assert e.value.key == "plant.g_mps2"
-    doc = (
-        BASE.read_text()
-        .replace("g_mps2 = 1.62\n", "")
-        .replace('gravity = "flat"', 'gravity = "central"')
-    )
-    (tmp_path / "central.toml").write_text(doc)
-    s = load_scenario(tmp_path / "central.toml")
+    p = write(tmp_path, '[plant]\ngravity = "central"\nradius_m = 1.7e6\n', name="c.toml")
+    s = load_scenario(p)  # base.toml's g_mps2 is inherited, and ignored
     g = s.plant.build_gravity()
     assert s.plant.central and not g.uniform
-    assert g.rates(0.0, 0.0, 0.0)[3] == pytest.approx(-1.624, abs=2e-3)
+    assert g.rates(0.0, 0.0, 0.0)[3] == pytest.approx(-4.9028e12 / 1.7e6**2)
+    with pytest.raises(ConfigError) as e:
+        load_scenario(write(tmp_path, "[plant]\nradius_m = -1\n", name="bad.toml"))
+    assert e.value.key == "plant.radius_m"
 
 
 def test_flat_is_the_default_gravity() -> None:
