@@ -21,7 +21,7 @@ from harness.link.line import SerialLine, TxQueue
 from harness.plant.state import Touchdown, Truth
 from harness.report.metrics import milestones
 from harness.sensors.base import Emission
-from harness.verdict import Cause, Verdict, judge
+from harness.verdict import Cause, Verdict, judge, touchdown_causes
 from packets import (
     SPECS,
     Apid,
@@ -412,6 +412,7 @@ class Session:
             causes.append(Cause.ENGINE_CMD_REJECTED.value)
         if self._counters.stale_answers:
             causes.append(Cause.STALE_ANSWERS.value)
+        causes += touchdown_causes(self.sim.touchdown)
         return causes
 
     def _link_counters(self) -> dict[str, Any]:

@@ -216,6 +216,7 @@ class Lander:
             tilt_deg=math.degrees(tilt),
             tilt_rate_dps=math.degrees(rate),
             propellant_kg=max(0.0, m - self.dry_mass_kg),
+            slope_deg=self.terrain.slope_deg(x),
         )
         self._h = self.terrain.height(x)
         self._y = (x, self._h, 0.0, 0.0, m, s)

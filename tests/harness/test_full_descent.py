@@ -3,8 +3,8 @@ result.json and telemetry.csv: nominal_full soft with both profiles; hakuto_r_m2
 RESILIENCE flew it (naive) and survived (robust).
 
 In ``make test``: one seed over the memory link for each, and the M2 naive run over a
-pty (the stub as a subprocess) with another seed. Under ``slow`` (``make test-long``): 8 seeds over memory and over a pty,
-and 20 seeds over memory.
+pty (the stub as a subprocess) with another seed. Under ``slow`` (``make test-long``):
+8 seeds over memory and over a pty, and 20 seeds over memory.
 """
 
 from __future__ import annotations
