@@ -1,41 +1,88 @@
-"""The seed's story in one command: HAKUTO-R M2 (late LRF) with the naive and the robust FSW.
+"""Each public failure in one command, with the naive and the robust FSW side by side.
 
-Runs hil_configs/hakuto_r_m2.toml twice -- the naive stub that flies its schedule on a
-wrong altitude until the LRF wakes up at ~900 m, and the robust stub that flies on a
-conservative altitude while the LRF is silent -- side by side, and says where the plots are.
+``lunar-hil demo --mission m2`` (default): HAKUTO-R M2 "RESILIENCE", the whole powered
+descent from 20 km (hil_configs/hakuto_r_m2_full.toml) -- braking, pitch-up, then the LRF
+that wakes only at ~900 m. ``--mission m1``: HAKUTO-R M1 over the Atlas crater rim
+(hakuto_r_m1.toml) -- the LRF rejected for good, the estimate at 0 km while 3 km up, the
+propellant gone. ``--mission im1``: IM-1 "Odysseus" (im1.toml) -- no LRF at all, the
+Doppler velocimeter unused by the naive FSW, ~100 m too high near the surface, tipped on a
+12 deg slope. Each runs twice (naive, robust), prints what happened beside the public
+record, and draws both descents and their comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from harness import runner
 from harness.launcher import FswKind
 from harness.report.plot import plot_comparison
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "hil_configs" / "hakuto_r_m2.toml"
+CONFIGS = Path(__file__).resolve().parents[2] / "hil_configs"
+
+
+@dataclass(frozen=True)
+class Mission:
+    title: str
+    scenario: str
+    record: tuple[str, ...]
+
+
+MISSIONS = {
+    "m2": Mission(
+        "HAKUTO-R Mission 2 replay, from 20 km",
+        "hakuto_r_m2_full.toml",
+        (
+            "ispace, June 2025: braking from ~20 km, attitude near vertical; then the LRF,",
+            "designed to be valid from 3 km, valid only below ~900 m; 66 m/s there vs a planned",
+            "~44 m/s; last telemetry ~192 m at ~42 m/s; impact.",
+        ),
+    ),
+    "m1": Mission(
+        "HAKUTO-R Mission 1 replay",
+        "hakuto_r_m1.toml",
+        (
+            "ispace, April 2023: crossing the Atlas crater rim the LRF altitude jumped; the FSW",
+            "rejected the LRF for good, believed 0 m while ~5 km up, ran out of propellant, fell.",
+        ),
+    ),
+    "im1": Mission(
+        "Intuitive Machines IM-1 replay",
+        "im1.toml",
+        (
+            "IM-1, February 2024: LRFs never armed, the Doppler lidar unused; ~100 m higher than",
+            "believed near the surface; ~3 m/s down, 1-2 m/s lateral on ~12 deg: tipped over.",
+        ),
+    ),
+}
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", type=Path, default=DEFAULT_SCENARIO, help="scenario TOML")
+    p.add_argument("--mission", choices=sorted(MISSIONS), default="m2", help="which story")
+    p.add_argument("--config", type=Path, help="scenario TOML (default: the mission's)")
     p.add_argument("--fsw", choices=[k.value for k in FswKind], default="python-stub")
     p.add_argument("--seed", type=int)
     p.add_argument("--out", type=Path, help="directory for both runs (default runs/demo-<stamp>)")
 
 
 def run(args: argparse.Namespace) -> int:
+    mission = MISSIONS[args.mission]
+    config: Path = args.config or CONFIGS / mission.scenario
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    root = args.out or Path("runs") / f"demo-{stamp}"
-    print(f"HAKUTO-R Mission 2 replay: {args.config.name}, FSW as {args.fsw}")
-    print("ispace, June 2025: LRF valid only below ~900 m (designed from 3 km); 66 m/s there vs a")
-    print("planned ~44 m/s; impact. Same plant, same faults, two flight softwares:\n")
+    root = args.out or Path("runs") / f"demo-{args.mission}-{stamp}"
+    print(f"{mission.title}: {config.name}, FSW as {args.fsw}")
+    for line in mission.record:
+        print(line)
+    print("Same plant, same faults, two flight softwares:\n")
     results = {}
     for profile in ("naive", "robust"):
         r = runner.run(
             runner.RunRequest(
-                config=args.config,
+                config=config,
                 profile=profile,
                 seed=args.seed,
                 fsw_kind=args.fsw,
@@ -47,22 +94,54 @@ def run(args: argparse.Namespace) -> int:
         for line in runner.summary_lines(r):
             print("  " + line)
         print()
-    n, rb = results["naive"].result["verdict"], results["robust"].result["verdict"]
-    naive_fv = results["naive"].result["metrics"]["lrf_first_valid"]
+    naive = results["naive"]
+    naive_fv = naive.result["metrics"]["lrf_first_valid"]
     comparison = root / "comparison.png"
     plot_comparison(
         comparison,
         [(p, r.outcome.rows, r.result["verdict"]) for p, r in results.items()],
-        title=f"{args.config.stem}: the same descent, two flight softwares",
+        title=f"{config.stem}: the same descent, two flight softwares",
         milestones=[(naive_fv["t_s"], "naive: LRF first valid")] if naive_fv else [],
     )
-    at_192 = next((r.truth for r in results["naive"].outcome.rows if r.truth.alt_m <= 192.0), None)
-    if at_192 is not None:
-        print(
-            f"naive at {at_192.alt_m:.0f} m: {abs(at_192.vz_mps):.0f} m/s down"
-            " (RESILIENCE's last telemetry: ~192 m at ~42 m/s)"
-        )
+    for line in _story(args.mission, naive):
+        print(line)
+    n, rb = naive.result["verdict"], results["robust"].result["verdict"]
     print(f"naive: {n.upper()}   robust: {rb.upper()}")
     print(f"side by side: {comparison}")
     print(f"each run:     {root / 'naive' / 'descent.png'}  {root / 'robust' / 'descent.png'}")
     return 0
+
+
+def _story(mission: str, naive: Any) -> list[str]:
+    """The naive run's numbers beside the record."""
+    res = naive.result
+    td = res["touchdown"]
+    lines = []
+    if mission == "m2":
+        fv = res["metrics"]["lrf_first_valid"]
+        if fv is not None:
+            lines.append(
+                f"naive: LRF first valid at {fv['alt_true_m']:.0f} m doing"
+                f" {abs(fv['vz_true_mps']):.0f} m/s (RESILIENCE: ~893 m at ~66 m/s)"
+            )
+        at_192 = next((r.truth for r in naive.outcome.rows if r.truth.alt_m <= 192.0), None)
+        if at_192 is not None:
+            lines.append(
+                f"naive at {at_192.alt_m:.0f} m: {abs(at_192.vz_mps):.0f} m/s down"
+                " (RESILIENCE's last telemetry: ~192 m at ~42 m/s)"
+            )
+    elif mission == "m1":
+        ez = res["metrics"]["estimate_near_zero_in_air"]
+        if ez is not None:
+            lines.append(
+                f"naive believed ~0 m while {ez['alt_true_m']:.0f} m up (M1: 0 m while ~5 km up)"
+            )
+    elif td is not None:
+        lines.append(
+            f"naive touched down at {abs(td['vz_mps']):.1f} m/s, {abs(td['vx_mps']):.1f} m/s"
+            f" lateral on {abs(td['slope_deg']):.0f} deg, causes {res['causes']}"
+            " (IM-1: ~3 m/s, 1-2 m/s, ~12 deg, tipped)"
+        )
+    if td is not None and mission != "im1":
+        lines.append(f"naive impact: {abs(td['vz_mps']):.0f} m/s")
+    return lines
