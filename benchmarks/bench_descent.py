@@ -10,7 +10,6 @@ Run: .venv/bin/python -m benchmarks descent
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -46,14 +45,7 @@ def main(figures: Figures, reps: int = 5) -> None:
     for scenario, budget in (("nominal_full", BUDGET_X), ("nominal", None)):
         f, sim_s = measure(scenario, reps)
         print(f"  ({scenario}: {sim_s:.0f} s of sim, robust stub in memory, {reps} runs)")
-        figures.add(
-            f"{scenario} in memory, median",
-            statistics.median(f),
-            "x real time",
-            budget=budget,
-            min=min(f),
-            max=max(f),
-        )
+        figures.add_median(f"{scenario} in memory", f, "x real time", budget=budget)
 
 
 if __name__ == "__main__":

@@ -89,36 +89,24 @@ CHECKS = {
 }
 
 
-@pytest.mark.parametrize("seed", [1])
-@pytest.mark.parametrize(("scenario", "profile"), list(CHECKS))
-def test_full_descent_calibration_in_memory(
-    tmp_path: Path, scenario: str, profile: str, seed: int
-) -> None:
-    res, out = run(tmp_path, scenario, profile, "memory", seed)
-    CHECKS[scenario, profile](res, out)
+SLOW = pytest.mark.slow
+CASES = (
+    [(sc, p, "memory", 1) for sc, p in CHECKS]
+    + [("hakuto_r_m2_full", "naive", "python-stub", 3)]
+    + [
+        pytest.param(sc, p, link, seed, marks=SLOW)
+        for sc, p in CHECKS
+        for link in ("memory", "python-stub")
+        for seed in range(1, 9)
+        if (link, seed) != ("memory", 1)
+    ]
+    + [pytest.param(sc, p, "memory", seed, marks=SLOW) for sc, p in CHECKS for seed in range(9, 21)]
+)
 
 
-def test_m2_full_naive_over_a_pty(tmp_path: Path) -> None:
-    res, out = run(tmp_path, "hakuto_r_m2_full", "naive", "python-stub", 3)
-    check_m2_full_naive(res, out)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("link", ["memory", "python-stub"])
-@pytest.mark.parametrize("seed", range(1, 9))
-@pytest.mark.parametrize(("scenario", "profile"), list(CHECKS))
-def test_full_descent_calibration_8_seeds(
-    tmp_path: Path, scenario: str, profile: str, seed: int, link: str
+@pytest.mark.parametrize(("scenario", "profile", "link", "seed"), CASES)
+def test_full_descent_calibration(
+    tmp_path: Path, scenario: str, profile: str, link: str, seed: int
 ) -> None:
     res, out = run(tmp_path, scenario, profile, link, seed)
-    CHECKS[scenario, profile](res, out)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(9, 21))
-@pytest.mark.parametrize(("scenario", "profile"), list(CHECKS))
-def test_full_descent_calibration_20_seeds_in_memory(
-    tmp_path: Path, scenario: str, profile: str, seed: int
-) -> None:
-    res, out = run(tmp_path, scenario, profile, "memory", seed)
     CHECKS[scenario, profile](res, out)

@@ -53,25 +53,26 @@ def check_robust(res: dict[str, Any]) -> None:
 CHECKS = {"naive": check_naive, "robust": check_robust}
 
 
-@pytest.mark.parametrize("link", ["memory", "python-stub"])
-@pytest.mark.parametrize("profile", list(CHECKS))
-def test_im1(tmp_path: Path, profile: str, link: str) -> None:
-    res = run(tmp_path, profile, link, 1 if link == "memory" else 2)
+SLOW = pytest.mark.slow
+FAST = [
+    (p, link, 1 if link == "memory" else 2) for p in CHECKS for link in ("memory", "python-stub")
+]
+CASES = (
+    FAST
+    + [
+        pytest.param(p, link, seed, marks=SLOW)
+        for p in CHECKS
+        for link in ("memory", "python-stub")
+        for seed in range(1, 9)
+        if (p, link, seed) not in FAST
+    ]
+    + [pytest.param(p, "memory", seed, marks=SLOW) for p in CHECKS for seed in range(9, 21)]
+)
+
+
+@pytest.mark.parametrize(("profile", "link", "seed"), CASES)
+def test_im1(tmp_path: Path, profile: str, link: str, seed: int) -> None:
+    res = run(tmp_path, profile, link, seed)
     CHECKS[profile](res)
-    if profile == "naive":
+    if profile == "naive" and (profile, link, seed) in FAST:
         assert "tipped" in res["causes"]  # these two seeds tip (seed 5 of 8 only lands hard)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("link", ["memory", "python-stub"])
-@pytest.mark.parametrize("seed", range(1, 9))
-@pytest.mark.parametrize("profile", list(CHECKS))
-def test_im1_8_seeds(tmp_path: Path, profile: str, seed: int, link: str) -> None:
-    CHECKS[profile](run(tmp_path, profile, link, seed))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(9, 21))
-@pytest.mark.parametrize("profile", list(CHECKS))
-def test_im1_20_seeds_in_memory(tmp_path: Path, profile: str, seed: int) -> None:
-    CHECKS[profile](run(tmp_path, profile, "memory", seed))
