@@ -70,7 +70,7 @@ def check_m2_full_naive(res: dict[str, Any], out: Path) -> None:
     last = first_row_at_or_below(rows, 192.0)  # RESILIENCE's last telemetry: ~192 m, ~42 m/s
     assert 32.0 <= -float(last["vz_mps"]) <= 52.0, last
     assert res["verdict"] == "crash"
-    assert res["touchdown"]["vz_mps"] <= -15  # impact
+    assert res["touchdown"]["vz_mps"] <= -25  # impact (FACTS [I]: 35-50 m/s)
     assert "lrf_latched_failed" not in res["causes"]  # no software fault (FACTS.md)
     assert res["metrics"]["max_abs_alt_error_m"] >= 1000  # flew on a >1 km error
 

@@ -37,7 +37,7 @@ def check_naive(res: dict[str, Any]) -> None:
     assert res["metrics"]["lrf_first_valid"] is None  # the LRF was never armed
     # lands hard or tips: uphill at 1.5 m/s is just over the 1.34 m/s tipping speed on 12 deg
     assert res["verdict"] == "crash", res["causes"]
-    assert 2.5 <= -td["vz_mps"] <= 4.0, td  # record: ~2.7-3 m/s
+    assert 2.5 <= -td["vz_mps"] <= 4.5, td  # record: ~2.7-3 m/s (20 seeds: 2.7-4.3)
     assert 1.0 <= abs(td["vx_mps"]) <= 2.0, td  # record: ~1-2 m/s lateral
     assert 10.0 <= abs(td["slope_deg"]) <= 13.0, td  # record: ~12 deg
     assert 70.0 <= res["metrics"]["max_abs_alt_error_m"] <= 150.0  # believed ~100 m higher
