@@ -1,6 +1,6 @@
 """Plant + sensors + faults alone, no FSW: real-time factor of the terminal descent.
 
-Budget (DESIGN.md): >= 2000x real time. Measured on the path the closed loop takes: the
+Budget (docs/design.md): >= 2000x real time. Measured on the path the closed loop takes: the
 command sequence of a real closed-loop run (``nominal.toml``, robust stub, memory link;
 ``benchmarks/data/nominal_robust.csv``, see ``benchmarks/replay.py``) is replayed open
 loop through the ``Simulator`` -- 2,165 commands, ~108 s of sim time, the actuator
@@ -30,7 +30,7 @@ REPLAY_COMMANDS = DATA / "nominal_robust.csv"
 #: one active fault layer on the LRF, so the fault path is in the old measurement
 FAULTS = [{"kind": "bias", "sensor": "lrf", "bias": 2.0}]
 G = 1.62
-#: DESIGN.md "Performance budgets": plant + sensors + faults alone, x real time
+#: docs/design.md "Performance budgets": plant + sensors + faults alone, x real time
 BUDGET_X = 2000.0
 
 

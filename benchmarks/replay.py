@@ -50,9 +50,7 @@ def record(scenario_path: Path, profile: str) -> list[Command]:
                 plot=False,
             )
         )
-    return [
-        Command(row.t_us, row.engine_on, row.throttle, row.pitch_cmd_rad) for row in r.outcome.rows
-    ]
+    return [Command(row.t_us, row.engine_on, row.throttle, row.pitch_cmd_rad) for row in r.rows]
 
 
 def dump(commands: list[Command]) -> str:

@@ -12,6 +12,8 @@ Scenario keys (section ``[fsw]``, all optional):
   sigma_v_mps     1-sigma of each uploaded velocity (default 2 m/s)
   watchdog_s      wall-clock wait for each ENGINE_CMD (default 5)
   boot_timeout_s  PING until PONG for at most this long (default 15)
+  max_missed_commands  consecutive ticks without a valid ENGINE_CMD before the run ends
+                  as fsw_protocol (ICD §4; default: 1 s of sim time in ticks)
   [fsw.stub]      extra keys copied into the stub's FSW.toml (gains, gates)
 """
 
@@ -22,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from harness.config.table import ConfigTable
 from harness.plant.state import Truth
@@ -46,6 +50,8 @@ class FswSettings:
     sigma_v_mps: float = 2.0
     watchdog_s: float = 5.0
     boot_timeout_s: float = 15.0
+    #: None: 1 s of sim time (the session converts it to ticks)
+    max_missed_commands: int | None = None
     stub: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -65,6 +71,7 @@ def fsw_settings(table: ConfigTable) -> FswSettings:
         sigma_v_mps=table.number("sigma_v_mps", d.sigma_v_mps, min=0.0),
         watchdog_s=table.number("watchdog_s", d.watchdog_s, min=0.01),
         boot_timeout_s=table.number("boot_timeout_s", d.boot_timeout_s, min=0.01),
+        max_missed_commands=table.integer("max_missed_commands", 0, min=0) or None,
         stub=dict(table.table("stub").data),
     )
     table.done()
@@ -84,38 +91,23 @@ def state_init(truth: Truth, s: FswSettings) -> StateInit:
     )
 
 
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError(f"cannot write {v!r} to TOML")
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
 def dump_toml(doc: Mapping[str, Any]) -> str:
-    """A small TOML writer for nested tables of scalars and arrays (what FSW.toml needs)."""
-    lines: list[str] = []
+    """TOML text of ``doc`` (tomli-w: keys quoted and strings escaped as TOML needs).
 
-    def emit(table: Mapping[str, Any], prefix: str) -> None:
-        scalars = [(k, v) for k, v in table.items() if not isinstance(v, Mapping)]
-        subs = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
-        if prefix and scalars:
-            lines.append(f"\n[{prefix}]")
-        for k, v in scalars:
-            lines.append(f"{k} = {_toml_value(v)}")
-        for k, v in subs:
-            emit(v, f"{prefix}.{k}" if prefix else k)
+    A NaN or infinite constant is refused (TOML can spell it; no FSW should get it)."""
+    _check_finite(doc, "")
+    return tomli_w.dumps(doc)
 
-    emit(doc, "")
-    return "\n".join(lines).lstrip("\n") + "\n"
+
+def _check_finite(v: Any, where: str) -> None:
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"cannot write {v!r} to TOML for the FSW (at {where or 'top'})")
+    if isinstance(v, Mapping):
+        for k, x in v.items():
+            _check_finite(x, f"{where}.{k}" if where else str(k))
+    elif isinstance(v, list | tuple):
+        for i, x in enumerate(v):
+            _check_finite(x, f"{where}[{i}]")
 
 
 def fsw_toml(

@@ -1,14 +1,17 @@
 """The FSW stub in-process behind a pure byte interface: the fast "memory" link.
 
 Bytes written are handed synchronously to the stub's ``receive``; what it answers waits
-to be read. The same ICD bytes cross as on a pty, without an OS link or a thread.
+to be read. The same ICD bytes cross as on a pty, without an OS link or a thread. A read
+with nothing to give waits out its timeout (nothing can arrive without a write), so a
+silent in-process FSW meets the same wall-clock watchdog as one on a pty.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
-from harness.link.base import Link, LinkClosed
+from harness.link.base import Link
 
 
 class ByteFsw(Protocol):
@@ -21,19 +24,19 @@ class InProcessFswLink(Link):
     def __init__(self, fsw: ByteFsw) -> None:
         self._fsw = fsw
         self._out = bytearray()
-        self._closed = False
+        self._idle = threading.Event()  # never set: a timed wait with nothing to wake it
 
-    def write(self, data: bytes) -> None:
-        if self._closed:
-            raise LinkClosed("memory link closed")
+    def _write(self, data: bytes) -> None:
         self._out += self._fsw.receive(bytes(data))
 
-    def read(self, timeout_s: float) -> bytes:
-        if self._closed:
-            raise LinkClosed("memory link closed")
+    def _read_some(self, timeout_s: float) -> bytes:
+        if not self._out:
+            if timeout_s > 0:
+                self._idle.wait(timeout_s)
+            return b""
         out = bytes(self._out)
         self._out.clear()
         return out
 
-    def close(self) -> None:
-        self._closed = True
+    def _close(self) -> None:
+        self._out.clear()

@@ -1,54 +1,53 @@
-"""One whole run: scenario in, artifacts out (result.json, telemetry.csv, capture, plot).
+"""One whole run as a value: ``RunSpec`` in, ``RunSummary`` out -- and its artifacts.
 
-Whatever happens -- a crash of the FSW, a silent board, a port that dies -- the run
-directory receives what the run had and ``result.json`` says why it ended.
+``execute(spec)`` composes the simulator, the FSW endpoint, the line and the session,
+feeds the observers (telemetry writer, row recorder, capture) as the run goes, and
+never raises: a harness bug is a summary with verdict ``aborted`` and the traceback,
+so the same function serves the CLI, a process-pool worker and a Dask worker. A spec
+holds the resolved scenario (no files needed to read it again) and pickles small; the
+summary holds the result.json object and the telemetry digest, not the rows (unless
+asked). ``run(RunRequest)`` is the CLI's wrapper: load, plan, execute, raise on error.
+
+Artifacts (``RunSpec.artifacts``): ``"full"`` -- result.json, telemetry.csv, the capture,
+descent.png (unless ``plot=False``); ``"result"`` -- result.json only; ``"none"`` --
+nothing kept (the FSW's files live in a temporary directory for the run).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
-from dataclasses import dataclass
+import tempfile
+import tomllib
+import traceback
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from harness.clock import SimClock
 from harness.config.table import ConfigTable, blame_override
 from harness.errors import ConfigError, HarnessError
-from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init, write_fsw_toml
-from harness.launcher import FswKind, launch
+from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init
+from harness.launcher import STUB_KINDS, FswEndpoint, FswKind, check_stub_config, launch
+from harness.link.base import Link
 from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
 from harness.link.line import SerialLine
-from harness.report.plot import fault_windows_of, plot_descent
-from harness.report.telemetry import write_telemetry
+from harness.outcome import SessionOutcome, TickRow
+from harness.pcapng.capture import PCAPNG_NAME, write_pcapng_capture
+from harness.report.metrics import milestones
+from harness.report.observers import RowRecorder
+from harness.report.summary import CAPTURE_NAME, jsonable, plot_milestones, summary_lines
+from harness.report.telemetry import TelemetryWriter
+from harness.rundir import RunDir, RunDirError, signals_deferred
+from harness.runspec import ARTIFACT_POLICIES, RunRequest, RunResult, RunSpec, RunSummary
 from harness.scenario import Scenario, load_scenario
-from harness.session import Session, SessionOutcome, SessionSettings
+from harness.session import Session, SessionSettings
 from harness.simulator import Simulator
+from harness.verdict import Verdict
 from packets import SPECS, Apid
 from packets.icd import MAX_FRAME_LEN
-
-CAPTURE_NAME = "capture.lhcap"
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    config: Path
-    profile: str | None = None
-    seed: int | None = None
-    fsw_kind: str | None = None
-    port: str | None = None
-    command: str | None = None
-    out: Path | None = None
-    overrides: tuple[str, ...] = ()
-    plot: bool = True
-
-
-@dataclass
-class RunResult:
-    run_dir: Path
-    result: dict[str, Any]
-    outcome: SessionOutcome
 
 
 def _settings(scenario: Scenario, overrides: tuple[str, ...]) -> FswSettings:
@@ -79,23 +78,89 @@ def run_dir_for(scenario: Scenario, profile: str, seed: int, root: Path = Path("
     return root / f"{scenario.name}-{profile}-s{seed}-{stamp}"
 
 
-def run(req: RunRequest) -> RunResult:
-    scenario = load_scenario(req.config, list(req.overrides))
-    fsw = _settings(scenario, req.overrides)
-    profile = req.profile or fsw.profile
-    seed = scenario.run.seed if req.seed is None else req.seed
-    kind = FswKind(req.fsw_kind or fsw.kind)
-    run_dir = req.out or run_dir_for(scenario, profile, seed)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    line = _line(scenario)
+def spec_for(req: RunRequest) -> RunSpec:
+    """The spec of a command-line request (loads and validates the scenario)."""
+    return RunSpec(
+        scenario=load_scenario(req.config, list(req.overrides)),
+        seed=req.seed,
+        profile=req.profile,
+        fsw_kind=req.fsw_kind,
+        port=req.port,
+        command=req.command,
+        out=req.out,
+        plot=req.plot,
+        force=req.force,
+        keep_rows=True,
+        overrides=req.overrides,
+        config=str(req.config),
+    )
 
-    period_us = scenario.run.control_period_us
-    vehicle = scenario.vehicle
-    cfg_path = write_fsw_toml(
-        run_dir / "FSW.toml",
-        fsw_toml(
+
+def run(req: RunRequest, observers: tuple[Any, ...] = ()) -> RunResult:
+    """Fly a command-line request; a harness error raises after the artifacts are written."""
+    summary = fly(dataclasses.replace(spec_for(req), observers=observers))
+    for o in observers:
+        if hasattr(o, "done"):
+            o.done()
+    assert summary.run_dir is not None and summary.rows is not None
+    if summary.result.get("harness_error"):
+        raise HarnessError(
+            f"{summary.result['end_reason']}; what the run had is in {summary.run_dir}/"
+        )
+    return RunResult(summary.run_dir, summary.result, summary.rows)
+
+
+def execute(spec: RunSpec) -> RunSummary:
+    """Fly ``spec``; never raises for a harness bug or a bad spec (verdict ``aborted``)."""
+    try:
+        return fly(spec)
+    except Exception as exc:
+        return RunSummary(
+            result={
+                "scenario": spec.scenario.name,
+                "seed": spec.scenario.run.seed if spec.seed is None else spec.seed,
+                "verdict": Verdict.ABORTED.value,
+                "end_reason": f"{type(exc).__name__}: {exc}",
+                "causes": [],
+                "harness_error": traceback.format_exc(),
+            },
+            telemetry_sha256=None,
+            run_dir=None,
+        )
+
+
+def fly(spec: RunSpec) -> RunSummary:
+    """Fly ``spec`` and write its artifacts; raises ``HarnessError`` for a bad scenario,
+    FSW, port or run directory (before anything flies). The verdict is never lost to an
+    artifact that cannot be written: ``result["artifact_errors"]`` says which and why."""
+    if spec.artifacts not in ARTIFACT_POLICIES:
+        raise ConfigError("RunSpec", "artifacts", f"one of {ARTIFACT_POLICIES}", spec.artifacts)
+    scenario = spec.scenario
+    fsw = _settings(scenario, spec.overrides)
+    stub = dict(fsw.stub)
+    # one source of truth for the profile: --profile, else [fsw.stub] profile, else [fsw]
+    profile = spec.profile or stub.pop("profile", None) or fsw.profile
+    stub.pop("profile", None)
+    seed = scenario.run.seed if spec.seed is None else spec.seed
+    kind = FswKind(spec.fsw_kind or fsw.kind)
+    line = _line(scenario)
+    if line is not None:
+        line.check_capacity(
+            *scenario_load_bytes_per_s(scenario), where=f"{scenario.path}: link.baud"
+        )
+    full = spec.artifacts == "full"
+    with ExitStack() as stack:
+        if spec.artifacts == "none":
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lunar-hil-")))
+            rd = RunDir(tmp / "run")
+        else:
+            rd = RunDir(spec.out or run_dir_for(scenario, profile, seed), force=spec.force)
+        stack.callback(rd.release)
+        run_dir = rd.path
+        vehicle = scenario.vehicle
+        fsw_doc = fsw_toml(
             profile=profile,
-            period_us=period_us,
+            period_us=scenario.run.control_period_us,
             vehicle={
                 "dry_mass_kg": vehicle.dry_mass_kg,
                 "max_thrust_n": vehicle.max_thrust_n,
@@ -103,50 +168,138 @@ def run(req: RunRequest) -> RunResult:
                 "isp_s": vehicle.isp_s,
             },
             mount_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
-            extra=fsw.stub,
-        ),
-    )
-    sim = Simulator(scenario, seed)
-    init = state_init(sim.truth, fsw)
-    if line is not None:
-        line.check_capacity(
-            *scenario_load_bytes_per_s(scenario), where=f"{scenario.path}: link.baud"
+            extra=stub,
         )
-    endpoint = launch(
-        kind,
-        run_dir=run_dir,
-        fsw_config=cfg_path,
-        command=req.command or fsw.command,
-        port=req.port or fsw.port,
-    )
-    capture = CaptureWriter(run_dir / CAPTURE_NAME)
-    try:
-        session: Session
-        link = CapturedLink(endpoint.link, capture, lambda: session.t_us)
+        if kind in STUB_KINDS:
+            _check_stub(tomllib.loads(fsw_doc), scenario, fsw, rd)
+        if not rd.write("FSW.toml", fsw_doc):
+            raise RunDirError(f"{run_dir}: cannot write FSW.toml: {rd.errors['FSW.toml']}")
+        cfg_path = rd.file("FSW.toml")
+        sim = Simulator(scenario, seed)
+        init = state_init(sim.truth, fsw)
+        command = spec.command or fsw.command
+        port = spec.port or fsw.port
+        try:
+            endpoint = launch(
+                kind, run_dir=run_dir, fsw_config=cfg_path, command=command, port=port
+            )
+        except BaseException:
+            rd.discard()  # nothing flew: leave no stray run directory
+            raise
+        stack.callback(endpoint.close)
+        if endpoint.stderr_path is not None:
+            rd.written.append(endpoint.stderr_path.name)
+        simt = SimClock()
+        link: Link = endpoint.link
+        capture: CaptureWriter | None = None
+        if full:
+            capture = CaptureWriter(rd.file(CAPTURE_NAME))
+            stack.callback(capture.close)
+            rd.written.append(CAPTURE_NAME)
+            link = CapturedLink(endpoint.link, capture, simt.now)
+        telemetry = TelemetryWriter(None)
+        recorder = RowRecorder()
         session = Session(
             sim,
             endpoint,
             init,
             SessionSettings(
-                period_us=period_us,
+                period_us=scenario.run.control_period_us,
                 max_sim_time_us=int(scenario.run.max_sim_time_s * 1e6),
                 watchdog_s=fsw.watchdog_s,
                 boot_timeout_s=fsw.boot_timeout_s,
                 line=line,
                 resync_quiet_s=_resync_quiet_s(line),
+                max_missed_commands=fsw.max_missed_commands,
             ),
             link=link,
-            dry_mass_kg=vehicle.dry_mass_kg,
+            observers=(telemetry, recorder, *spec.observers),
+            sim_clock=simt,
         )
         outcome = session.run()
-    finally:
-        endpoint.close()
-        capture.close()
+        with signals_deferred():  # a Ctrl-C now lands after the artifacts, not inside one
+            endpoint.close()
+            telemetry.close()
+            rows = recorder.rows
+            result = _result(spec, scenario, seed, kind, profile, endpoint, outcome, sim)
+            result["fsw"]["command"] = command if kind is FswKind.PROCESS else None
+            result["fsw"]["port"] = port if kind is FswKind.DEVICE else None
+            result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
+            result["telemetry_sha256"] = telemetry.sha256
+            if capture is not None:
+                capture.close()
+                if capture.error is not None:
+                    rd.errors[CAPTURE_NAME] = f"incomplete: {capture.error.strerror}"
+                rd.record(  # its pcapng copy for Wireshark, once the capture is whole
+                    PCAPNG_NAME,
+                    lambda: write_pcapng_capture(
+                        capture.path, rd.file(PCAPNG_NAME), epoch_unix_ns=capture.opened_unix_ns
+                    ),
+                )
+            if full:
+                rd.record("telemetry.csv", lambda: telemetry.write(rd.file("telemetry.csv")))
+                if spec.plot:
+                    rd.record(
+                        "descent.png", lambda: _plot(run_dir, scenario, profile, seed, result, rows)
+                    )
+            if spec.artifacts != "none":
+                rd.written.append("result.json")
+                result["artifacts"] = sorted(rd.written)
+                result["artifact_errors"] = dict(rd.errors)
+                text = json.dumps(jsonable(result), indent=2) + "\n"
+                if not rd.write("result.json", text):
+                    rd.written.remove("result.json")
+                    rd.record("result.json", lambda: _write_what_fits(rd.file("result.json"), text))
+                    result["artifact_errors"] = dict(rd.errors)
+                result["artifacts"] = sorted(rd.written)
+        return RunSummary(
+            result=jsonable(result),
+            telemetry_sha256=telemetry.sha256,
+            run_dir=None if spec.artifacts == "none" else run_dir,
+            rows=rows if spec.keep_rows else None,
+            outcome=outcome,
+        )
+    raise AssertionError("unreachable")  # pragma: no cover (ExitStack does not swallow)
 
-    faults = sim.fault_summary()
+
+def _check_stub(doc: dict[str, Any], scenario: Scenario, fsw: FswSettings, rd: RunDir) -> None:
+    """A bad ``[fsw.stub]`` is a located scenario error before launch (exit 2), not an
+    FSW that dies on its FSW.toml; the key is named as the scenario spells it."""
+    try:
+        check_stub_config(doc, "FSW.toml")
+    except ValueError as exc:
+        rd.discard()
+        key = getattr(exc, "key", "?")
+        table = ConfigTable(scenario.raw.get("fsw", {}), str(scenario.path), "fsw")
+        raise ConfigError(
+            table.table("stub").file_of(str(key).split(".")[0]),
+            f"fsw.stub.{key}",
+            str(getattr(exc, "expected", exc)),
+            getattr(exc, "found", None),
+        ) from None
+
+
+def _write_what_fits(path: Path, text: str) -> None:
+    """As much of ``text`` as the disk takes (a full disk still keeps the head)."""
+    with path.open("w") as fh:
+        for i in range(0, len(text), 512):
+            fh.write(text[i : i + 512])
+            fh.flush()
+
+
+def _result(
+    spec: RunSpec,
+    scenario: Scenario,
+    seed: int,
+    kind: FswKind,
+    profile: str,
+    endpoint: FswEndpoint,
+    outcome: SessionOutcome,
+    sim: Simulator,
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "scenario": scenario.name,
-        "config": str(req.config),
+        "config": spec.config if spec.config is not None else str(scenario.path),
         "seed": seed,
         "mode": "lockstep",
         "fsw": {"kind": kind.value, "profile": profile, "endpoint": endpoint.description},
@@ -158,32 +311,40 @@ def run(req: RunRequest) -> RunResult:
         "wall_time_s": outcome.wall_time_s,
         "realtime_factor": outcome.realtime_factor,
         "boot_wall_s": outcome.boot_wall_s,
-        "metrics": outcome.metrics,
-        "faults_applied": faults,
+        "ticks": outcome.ticks,
+        "faults_applied": sim.fault_summary(),
         "events": [
             {"t_s": t, "code": e.code, "severity": e.severity, "value": e.value}
             for t, e in outcome.events
         ],
         "link": outcome.link,
-        "overrides": list(req.overrides),
+        "overrides": list(spec.overrides),
+        "interrupted_by": outcome.interrupted_by,
     }
     if outcome.harness_error:
         result["harness_error"] = outcome.harness_error
-    (run_dir / "result.json").write_text(json.dumps(_jsonable(result), indent=2) + "\n")
-    write_telemetry(run_dir / "telemetry.csv", outcome.rows)
-    if req.plot:
-        plot_descent(
-            run_dir / "descent.png",
-            outcome.rows,
-            title=f"{scenario.name} · {profile} FSW · seed {seed} → {outcome.verdict.value}",
-            fault_windows=fault_windows_of(faults),
-            milestones=_milestones(outcome),
-            dry_mass_kg=vehicle.dry_mass_kg,
-            lrf_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
-        )
-    if outcome.harness_error:
-        raise HarnessError(f"{outcome.end_reason}; what the run had is in {run_dir}/")
-    return RunResult(run_dir, result, outcome)
+    return result
+
+
+def _plot(
+    run_dir: Path,
+    scenario: Scenario,
+    profile: str,
+    seed: int,
+    result: dict[str, Any],
+    rows: list[TickRow],
+) -> None:
+    from harness.report.plot import fault_windows_of, plot_descent  # matplotlib: only here
+
+    plot_descent(
+        run_dir / "descent.png",
+        rows,
+        title=f"{scenario.name} · {profile} FSW · seed {seed} → {result['verdict']}",
+        fault_windows=fault_windows_of(result["faults_applied"]),
+        milestones=plot_milestones(result["metrics"]),
+        dry_mass_kg=scenario.vehicle.dry_mass_kg,
+        lrf_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
+    )
 
 
 def scenario_load_bytes_per_s(scenario: Scenario) -> tuple[float, float]:
@@ -203,67 +364,15 @@ def scenario_load_bytes_per_s(scenario: Scenario) -> tuple[float, float]:
     return h2f, f2h
 
 
-def _milestones(o: SessionOutcome) -> list[tuple[float, str]]:
-    out = []
-    m = o.metrics
-    if m.get("lrf_first_valid"):
-        fv = m["lrf_first_valid"]
-        out.append((fv["t_s"], f"LRF first valid {fv['alt_true_m']:.0f} m"))
-    if m.get("lrf_latched_failed"):
-        out.append((m["lrf_latched_failed"]["t_s"], "LRF latched failed"))
-    if m.get("propellant_out"):
-        out.append((m["propellant_out"]["t_s"], "propellant out"))
-    return out
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if hasattr(x, "item"):  # numpy scalars
-        return x.item()
-    return x
-
-
-def summary_lines(r: RunResult) -> list[str]:
-    """The short human summary `lunar-hil run` prints."""
-    res = r.result
-    lines = [f"verdict: {res['verdict'].upper()}  ({res['end_reason']})"]
-    if res["causes"]:
-        lines.append("causes: " + ", ".join(res["causes"]))
-    td = res["touchdown"]
-    if td:
-        lines.append(
-            f"touchdown: t={td['t_s']:.1f} s  v_z={td['vz_mps']:.2f} m/s"
-            f"  v_x={td['vx_mps']:.2f} m/s  tilt={td['tilt_deg']:.1f}°"
-            f"  propellant={td['propellant_kg']:.1f} kg"
-        )
-    m = res["metrics"]
-    fv = m.get("lrf_first_valid")
-    lines.append(
-        f"LRF first valid at {fv['alt_true_m']:.0f} m, {abs(fv['vz_true_mps']):.0f} m/s"
-        f" (t={fv['t_s']:.1f} s)"
-        if fv
-        else "LRF never valid"
-    )
-    if m.get("lrf_latched_failed"):
-        lt = m["lrf_latched_failed"]
-        lines.append(
-            f"LRF declared failed by the FSW at {lt['alt_true_m']:.0f} m (t={lt['t_s']:.1f} s)"
-        )
-    if m.get("propellant_out"):
-        po = m["propellant_out"]
-        lines.append(
-            f"propellant exhausted at t={po['t_s']:.1f} s,"
-            f" {po.get('alt_true_m', float('nan')):.0f} m up"
-        )
-    lines.append(
-        f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
-        f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
-    )
-    plot = ", descent.png" if (r.run_dir / "descent.png").exists() else ""
-    lines.append(f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}{plot})")
-    return lines
+__all__ = [
+    "CAPTURE_NAME",
+    "RunRequest",
+    "RunResult",
+    "RunSpec",
+    "RunSummary",
+    "execute",
+    "fly",
+    "run",
+    "spec_for",
+    "summary_lines",
+]

@@ -30,6 +30,7 @@ Sections (units in the key names; ``extends = "base.toml"`` merges a parent file
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from dataclasses import dataclass, field
@@ -56,6 +57,11 @@ from harness.sensors.config import SensorsConfig, sensors_from_config
 
 #: sections read by others (the session, the FSW launcher): kept raw, not validated here
 RAW_SECTIONS = ("fsw", "link")
+#: every top-level key a scenario may have (``extends`` and ``replace`` are consumed
+#: while loading)
+TOP_LEVEL_KEYS = (
+    "run", "plant", "vehicle", "initial", "terrain", "sensors", "faults", *RAW_SECTIONS,
+)  # fmt: skip
 #: Pike's simple-crater morphometry holds below this diameter
 SIMPLE_CRATER_MAX_D_M = 15_000.0
 
@@ -151,6 +157,11 @@ class TerrainSettings:
     roughness: Roughness = field(default_factory=Roughness)
 
     def build(self) -> Terrain:
+        """The terrain, built once per settings in a process (it is read-only, and its
+        roughness seed is independent of the run seed, so runs may share it)."""
+        return _build_terrain(self)
+
+    def _build(self) -> Terrain:
         key = zlib.crc32(b"terrain:roughness")
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(key,)))
         return Terrain(
@@ -163,6 +174,11 @@ class TerrainSettings:
             roughness=self.roughness,
             rng=rng,
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _build_terrain(settings: TerrainSettings) -> Terrain:
+    return settings._build()
 
 
 @dataclass(frozen=True)
@@ -192,11 +208,12 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
 def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
     top = ConfigTable(doc, str(path))
-    run = _run(top.table("run"), default_name=path.stem)
     if "gravity" in doc:
         raise top.error(
             "gravity", '[plant] gravity = "flat" | "central" (the section moved)', "[gravity]"
         )
+    top.only(TOP_LEVEL_KEYS)  # a typo'd section (``extend``, ``[vehicel]``) first
+    run = _run(top.table("run"), default_name=path.stem)
     plant = _plant(top.table("plant"))
     vehicle = _vehicle(top.table("vehicle", required=True))
     initial = _initial(top.table("initial", required=True))

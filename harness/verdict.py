@@ -1,7 +1,7 @@
-"""Verdicts from the plant's truth at touchdown (DESIGN.md; thresholds after Chandrayaan-3).
+"""Verdicts from the plant's truth at touchdown (docs/design.md; thresholds after Chandrayaan-3).
 
 Soft: |v_z| <= 2 m/s, |v_h| <= 0.5 m/s, tilt <= 10 deg, tilt rate <= 5 deg/s (the
-Chandrayaan-3 specification; FACTS.md "Landing criteria"); marginal: the tested 3 m/s,
+Chandrayaan-3 specification; docs/facts.md "Landing criteria"); marginal: the tested 3 m/s,
 1 m/s and 12 deg tilt; anything worse is a crash, and so is a lander that tips over. The
 local slope (``Touchdown.slope_deg``, over the footpads' 2 m base) enters through tipping
 only: the terminal scenarios' 2 m roughness has ~2 % of 2 m baselines steeper than the
@@ -37,6 +37,8 @@ class Verdict(StrEnum):
     FSW_TIMEOUT = "fsw_timeout"
     FSW_CRASH = "fsw_crash"
     LINK_LOST = "link_lost"
+    #: the FSW kept sending no valid ENGINE_CMD for longer than allowed (ICD §4)
+    FSW_PROTOCOL = "fsw_protocol"
     #: the operator interrupted the run (Ctrl-C); the artifacts hold what it had
     ABORTED = "aborted"
 
@@ -46,6 +48,12 @@ class Cause(StrEnum):
     LRF_LATCHED_FAILED = "lrf_latched_failed"
     LRF_FALLBACK = "fallback_navigation"
     ENGINE_CMD_REJECTED = "engine_cmd_rejected"
+    ENGINE_CMD_LOST = "engine_cmd_lost"
+    #: the touchdown broke this limit of the verdict it missed (see ``broken_limits``)
+    TOUCHDOWN_VZ = "touchdown_vz"
+    TOUCHDOWN_VX = "touchdown_vx"
+    TOUCHDOWN_TILT = "touchdown_tilt"
+    TOUCHDOWN_TILT_RATE = "touchdown_tilt_rate"
     STALE_ANSWERS = "stale_answers"
     #: the lander tipped over at touchdown (lateral speed against the local slope)
     TIPPED = "tipped"
@@ -89,15 +97,6 @@ def tipped(touchdown: Touchdown, criteria: LandingCriteria = LandingCriteria()) 
     return cannot_stand or abs(vx) > tip_speed_mps(slope, downhill, criteria)
 
 
-def touchdown_causes(
-    touchdown: Touchdown | None, c: LandingCriteria = LandingCriteria()
-) -> list[str]:
-    """Causes read off the touchdown itself (today: ``tipped``)."""
-    if touchdown is not None and tipped(touchdown, c):
-        return [Cause.TIPPED.value]
-    return []
-
-
 def judge(touchdown: Touchdown, criteria: LandingCriteria = LandingCriteria()) -> Verdict:
     vz, vx = abs(touchdown.vz_mps), abs(touchdown.vx_mps)
     tilt, rate = abs(touchdown.tilt_deg), abs(touchdown.tilt_rate_dps)
@@ -114,3 +113,41 @@ def judge(touchdown: Touchdown, criteria: LandingCriteria = LandingCriteria()) -
     if vz <= c.marginal_vz_mps and vx <= c.marginal_vx_mps and tilt <= c.marginal_tilt_deg:
         return Verdict.MARGINAL
     return Verdict.CRASH
+
+
+def broken_limits(
+    touchdown: Touchdown, criteria: LandingCriteria = LandingCriteria()
+) -> list[tuple[Cause, str]]:
+    """Why a touchdown is not soft (or, for a crash, not marginal): each limit it broke,
+    as a cause and a line such as ``|v_z| 37.6 m/s > 3.0 m/s marginal limit`` -- and
+    ``tipped`` with its numbers when the lander tipped over."""
+    c = criteria
+    verdict = judge(touchdown, criteria)
+    if verdict is Verdict.SOFT:
+        return []
+    level = "marginal" if verdict is Verdict.CRASH else "soft"
+    checks = [
+        (Cause.TOUCHDOWN_VZ, "|v_z|", abs(touchdown.vz_mps), "m/s",
+         c.marginal_vz_mps if level == "marginal" else c.soft_vz_mps),
+        (Cause.TOUCHDOWN_VX, "|v_x|", abs(touchdown.vx_mps), "m/s",
+         c.marginal_vx_mps if level == "marginal" else c.soft_vx_mps),
+        (Cause.TOUCHDOWN_TILT, "|tilt|", abs(touchdown.tilt_deg), "°",
+         c.marginal_tilt_deg if level == "marginal" else c.soft_tilt_deg),
+    ]  # fmt: skip
+    if level == "soft":
+        checks.append(
+            (Cause.TOUCHDOWN_TILT_RATE, "|tilt rate|", abs(touchdown.tilt_rate_dps), "°/s",
+             c.soft_tilt_rate_dps)
+        )  # fmt: skip
+    out = [
+        (cause, f"{name} {value:.1f} {unit} > {limit:.1f} {unit} {level} limit")
+        for cause, name, value, unit, limit in checks
+        if value > limit
+    ]
+    if tipped(touchdown, c):
+        slope, vx = touchdown.slope_deg, touchdown.vx_mps
+        way = "downhill" if vx * slope < 0.0 else "uphill" if vx * slope > 0.0 else "level"
+        limit = tip_speed_mps(slope, vx * slope < 0.0, c)
+        why = f"tipped over: |v_x| {abs(vx):.2f} m/s {way} on {abs(slope):.1f}°"
+        out.append((Cause.TIPPED, f"{why} > {limit:.2f} m/s"))
+    return out

@@ -31,7 +31,7 @@ from packets.icd import (
     PacketSpec,
     crc16,
 )
-from packets.model import APID_OF_CLASS, CLASS_OF_APID, Packet
+from packets.model import CLASS_OF_APID, Packet
 
 #: header fields packed in front of the user data: ASM, word1, word2, length, coarse, fine
 HEADER_FORMAT = ">4sHHHIH"
@@ -276,21 +276,44 @@ def decode(frame: bytes) -> Frame:
 
 
 class Framer:
-    """The sending side: frames packets with per-APID sequence counters (ICD §1)."""
+    """The sending side: frames packets with per-APID sequence counters (ICD §1).
+
+    ``sent`` counts the frames framed per APID. ``encode`` is ``encode(packet, seq, cuc)``
+    with the sequence count kept here, inlined: it is on every tick's hot path.
+    """
 
     def __init__(self) -> None:
         self._seq: dict[int, int] = {}
+        self.sent: dict[int, int] = {}
 
     def next_seq(self, apid: int) -> int:
         seq = self._seq.get(apid, 0)
         self._seq[apid] = (seq + 1) % SEQ_MODULO
+        self.sent[apid] = self.sent.get(apid, 0) + 1
         return seq
 
-    def encode(self, packet: Packet, cuc: int, *, check: bool = True) -> bytes:
-        return encode(packet, self.next_seq(APID_OF_CLASS[type(packet)]), cuc, check=check)
+    def encode(self, packet: Packet, cuc: int, check: bool = True) -> bytes:
+        codec = _CODEC_OF_CLASS[type(packet)]
+        if check and not codec.valid(packet):
+            codec.check(packet)
+        if not 0 <= cuc <= MAX_CUC:
+            raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
+        apid = codec.word1 & 0x7FF
+        seqs = self._seq
+        seq = seqs.get(apid, 0)
+        seqs[apid] = (seq + 1) % SEQ_MODULO
+        sent = self.sent
+        sent[apid] = sent.get(apid, 0) + 1
+        body = codec.whole.pack(
+            ASM, codec.word1, 0xC000 | seq, codec.length_field, cuc >> 16, cuc & 0xFFFF, *packet
+        )
+        return body + crc_hqx(body[ASM_LEN:], 0xFFFF).to_bytes(2, "big")
 
     def encode_all(self, items: Iterable[tuple[Packet, int]]) -> bytes:
         return b"".join(self.encode(p, t) for p, t in items)
+
+    def sent_by_name(self) -> dict[str, int]:
+        return {SPECS[a].name: n for a, n in sorted(self.sent.items())}
 
 
 def idle_frame(fill: bytes = b"\x00", seq: int = 0) -> bytes:

@@ -4,7 +4,9 @@ The hunt is CRC-gated: a header is only a candidate until its PEC checks, and a
 rejected candidate resumes the hunt one byte after its ASM -- never skipping ahead by
 a length the CRC did not vouch for, so one corrupted length cannot swallow the good
 frames behind it. Every byte fed ends up in exactly one of: an accepted frame (known,
-unknown-APID or idle), the skipped count, or the pending buffer.
+unknown-APID or idle), the skipped count, or the pending buffer. With ``record_spans``
+the deframer also lists where each frame lies in the stream, so a capture writer can cut
+the stream into frame records and skipped-byte runs exactly as the receiver saw it.
 """
 
 from __future__ import annotations
@@ -62,12 +64,56 @@ _FAST_BY_WORD1: dict[int, _FastEntry] = {
 }
 
 
-class Rejection(NamedTuple):
-    """Why a candidate frame was rejected, where (stream offset of its ASM), and its bytes."""
+class FrameSpan(NamedTuple):
+    """Where one frame with a good PEC lies in the stream: its ASM's offset and its length.
 
+    Every such frame has a span -- known, unknown-APID, idle or range-rejected alike
+    (ICD §2 rule 3: its bytes are a frame, not skipped).
+    """
+
+    offset: int
+    length: int
+
+
+class Rejection(NamedTuple):
+    """Why a candidate frame was rejected, where, and what it held -- as data, not text.
+
+    ``offset`` is the stream offset of its ASM; ``data`` the candidate's bytes (the whole
+    frame for a bad PEC or a range rejection; ASM + primary header for a header
+    rejection). ``apid`` and ``seq`` are read from its primary header (not vouched for by a
+    PEC unless ``kind`` is "range"); ``fields`` are the decoded user-data fields of a
+    range-rejected frame (its PEC checked), else None.
+    """
+
+    kind: str  # "header" | "crc" | "range"
     reason: str
     offset: int
-    data_hex: str
+    data: bytes
+    apid: int | None = None
+    seq: int | None = None
+    fields: tuple[Any, ...] | None = None
+
+    @property
+    def hex(self) -> str:
+        return self.data.hex()
+
+    @property
+    def name(self) -> str | None:
+        """The ICD name of its APID, when the header names a known one."""
+        spec = SPECS.get(self.apid) if self.apid is not None else None
+        return None if spec is None else spec.name
+
+    def as_dict(self) -> dict[str, object]:
+        """For result.json: what a reader needs, the bytes in hex."""
+        return {
+            "kind": self.kind,
+            "reason": self.reason,
+            "offset": self.offset,
+            "apid": self.apid,
+            "name": self.name,
+            "seq": self.seq,
+            "hex": self.hex,
+        }
 
 
 @dataclass
@@ -116,9 +162,20 @@ class Deframer:
     the pending candidate, or ``flush`` at the end of a stream.
     """
 
-    def __init__(self, *, keep_rejections: int = 64) -> None:
+    def __init__(
+        self,
+        *,
+        keep_rejections: int = 64,
+        on_reject: Callable[[Rejection], object] | None = None,
+        record_spans: bool = False,
+    ) -> None:
         self.stats = DeframerStats()
+        #: with ``record_spans``, the ``FrameSpan`` of every frame so far, in stream order
+        #: (the caller may take and clear them); the bytes between spans were skipped
+        self.spans: list[FrameSpan] | None = [] if record_spans else None
         self.rejections: deque[Rejection] = deque(maxlen=keep_rejections)
+        #: called with every rejection, in stream order, as it happens
+        self.on_reject = on_reject
         self._buf = bytearray()
         self._pos = 0  # index in _buf where the hunt resumes
         self._base = 0  # stream offset of _buf[0]
@@ -133,11 +190,18 @@ class Deframer:
     def bytes_fed(self) -> int:
         return self._base + len(self._buf)
 
-    def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
-        """Take any bytes; return the frames they completed, in stream order."""
+    def feed(
+        self, data: bytes | bytearray | memoryview, into: list[Any] | None = None
+    ) -> list[Frame]:
+        """Take any bytes; return the frames they completed, in stream order.
+
+        With ``into``, frames are appended to that list instead (and it is returned): an
+        ``on_reject`` that appends to the same list gets frames and rejections
+        interleaved in stream order (ICD §2 rule 8: whatever the chunking).
+        """
         buf = self._buf
         buf += data
-        out: list[Frame] = []
+        out: list[Frame] = [] if into is None else into
         self._pos = self._scan(buf, self._pos, out)
         if self._pos >= _COMPACT_AT or self._pos == len(buf):
             del buf[: self._pos]
@@ -145,13 +209,13 @@ class Deframer:
             self._pos = 0
         return out
 
-    def resync(self) -> list[Frame]:
+    def resync(self, into: list[Any] | None = None) -> list[Frame]:
         """Give up the pending candidate: skip one byte past its ASM and hunt again."""
         if self.pending == 0:
-            return []
+            return [] if into is None else into
         self.stats.skipped_bytes += 1
         self._pos += 1
-        return self.feed(b"")
+        return self.feed(b"", into)
 
     def flush(self) -> list[Frame]:
         """End of stream: resolve every pending candidate; what remains is skipped."""
@@ -165,8 +229,24 @@ class Deframer:
             out += self.resync()
         return out
 
-    def _reject(self, buf: bytearray, i: int, n: int, reason: str) -> None:
-        self.rejections.append(Rejection(reason, self._base + i, bytes(buf[i : i + n]).hex()))
+    def _reject(
+        self,
+        buf: bytearray,
+        i: int,
+        n: int,
+        kind: str,
+        reason: str,
+        fields: tuple[Any, ...] | None = None,
+    ) -> None:
+        data = bytes(buf[i : i + n])
+        apid = seq = None
+        if len(data) >= _HEADER_END:
+            apid = ((data[4] << 8) | data[5]) & 0x7FF
+            seq = ((data[6] & 0x3F) << 8) | data[7]
+        rej = Rejection(kind, reason, self._base + i, data, apid, seq, fields)
+        self.rejections.append(rej)
+        if self.on_reject is not None:
+            self.on_reject(rej)
 
     def _scan(self, buf: bytearray, pos: int, out: list[Frame]) -> int:
         """Hunt and accept frames in ``buf[pos:]``; return where the hunt resumes.
@@ -183,6 +263,8 @@ class Deframer:
         expect = self._expect_seq
         by_apid = stats.by_apid
         new = tuple.__new__
+        spans = self.spans
+        base = self._base
         skipped = 0
         frames = 0
         in_frames = 0
@@ -216,24 +298,28 @@ class Deframer:
                     return pos
                 if crc_hqx(buf[i + ASM_LEN : i + flen], 0xFFFF):
                     stats.crc_errors += 1
-                    self._reject(buf, i, flen, "bad PEC")
+                    self._reject(buf, i, flen, "crc", "bad PEC")
                     skipped += 1
                     pos = i + 1
                     continue
                 # a good PEC: these bytes are a frame, whatever else happens to it
                 in_frames += flen
                 pos = i + flen
+                if spans is not None:
+                    spans.append(new(FrameSpan, (base + i, flen)))
                 values = unpack(buf, i + _HEADER_END)
                 fields = values[2:]
-                if not valid(fields):
-                    self._reject_range(buf, i, flen, apid, fields)
-                    continue
+                # rule 3: a frame whose PEC checks advances the sequence expectation even
+                # when rule 5 rejects it (no false gap)
                 seq = ((buf[i + 6] & 0x3F) << 8) | buf[i + 7]
                 expected = expect.get(apid)
                 if expected is not None and seq != expected:
                     gaps = stats.seq_gaps_by_apid
                     gaps[apid] = gaps.get(apid, 0) + 1
                 expect[apid] = (seq + 1) & _SEQ_MASK
+                if not valid(fields):
+                    self._reject_range(buf, i, flen, apid, fields)
+                    continue
                 frames += 1
                 by_apid[apid] = by_apid.get(apid, 0) + 1
                 out.append(
@@ -253,7 +339,7 @@ class Deframer:
             reason = "range"
         except ValueError as exc:
             reason = f"range: {exc}"
-        self._reject(buf, i, n, reason)
+        self._reject(buf, i, n, "range", reason, fields)
 
     def _candidate(self, buf: bytearray, i: int, out: list[Frame]) -> int:
         """The general path for a candidate at ``buf[i]`` (an ASM) that is not a plain
@@ -267,13 +353,15 @@ class Deframer:
         apid = w1 & 0x7FF
         total: int = _HEADER_END + length + 1  # ASM + primary header + (length + 1)
         codec = CODECS.get(apid)
-        if (w1 >> 13) != 0 or (w2 >> 14) != SEQ_FLAGS_UNSEGMENTED:
-            reason = "header: version or sequence flags"
+        if (w1 >> 13) != 0:
+            reason = f"header: version {w1 >> 13}, expected 0"
+        elif (w2 >> 14) != SEQ_FLAGS_UNSEGMENTED:
+            reason = f"header: sequence flags {w2 >> 14}, expected {SEQ_FLAGS_UNSEGMENTED}"
         elif codec is not None:
-            # the fast path takes every header that matches the ICD exactly
-            reason = (
-                f"header: {codec.spec.name} expects {codec.frame_len} bytes,"
-                " type and flags as in the ICD"
+            # the fast path takes every header that matches the ICD exactly: say which
+            # field of this one does not
+            reason = _known_apid_header_fault(
+                codec.spec.name, codec.word1, codec.length_field, w1, length
             )
         elif total - ASM_LEN > MAX_PACKET_LEN:
             reason = "header: length beyond the 1024-byte maximum"
@@ -285,17 +373,35 @@ class Deframer:
             reason = ""
         if reason:
             stats.rejected_header += 1
-            self._reject(buf, i, _HEADER_END, reason)
+            self._reject(buf, i, _HEADER_END, "header", reason)
             return 1
         if len(buf) - i < total:
             return -1
         if crc_hqx(buf[i + ASM_LEN : i + total], 0xFFFF):
             stats.crc_errors += 1
-            self._reject(buf, i, total, "bad PEC")
+            self._reject(buf, i, total, "crc", "bad PEC")
             return 1
         stats.bytes_in_frames += total
+        if self.spans is not None:
+            self.spans.append(FrameSpan(self._base + i, total))
         if apid == _IDLE:
             stats.idle += 1
         else:
             stats.unknown_apid += 1
         return total
+
+
+def _known_apid_header_fault(name: str, word1: int, length_field: int, w1: int, length: int) -> str:
+    """Which primary-header field of a known APID differs from the ICD, by name."""
+    faults = []
+    want_type, got_type = (word1 >> 12) & 1, (w1 >> 12) & 1
+    if got_type != want_type:
+        faults.append(f"type bit {got_type}, expected {want_type} ({'TC' if want_type else 'TM'})")
+    if ((w1 >> 11) & 1) != 1:
+        faults.append("secondary header flag 0, expected 1")
+    if length != length_field:
+        faults.append(
+            f"data length field {length} ({length + 1 + ASM_LEN + PRIMARY_HEADER_LEN} bytes),"
+            f" expected {length_field} ({length_field + 1 + ASM_LEN + PRIMARY_HEADER_LEN} bytes)"
+        )
+    return f"header: {name}: " + "; ".join(faults)

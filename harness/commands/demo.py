@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from harness import runner
-from harness.launcher import FswKind
-from harness.report.plot import plot_comparison
+from harness.errors import HarnessError
+from harness.scenarios import find_scenario
 
-CONFIGS = Path(__file__).resolve().parents[2] / "hil_configs"
+#: the kinds demo can fly by itself (process and device need --command / --port: use run)
+DEMO_KINDS = ("python-stub", "memory")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Mission:
 MISSIONS = {
     "m2": Mission(
         "HAKUTO-R Mission 2 replay, from 20 km",
-        "hakuto_r_m2_full.toml",
+        "hakuto_r_m2_full",
         (
             "ispace, June 2025: braking from ~20 km, attitude near vertical; then the LRF,",
             "designed to be valid from 3 km, valid only below ~900 m; 66 m/s there vs a planned",
@@ -44,7 +45,7 @@ MISSIONS = {
     ),
     "m1": Mission(
         "HAKUTO-R Mission 1 replay",
-        "hakuto_r_m1.toml",
+        "hakuto_r_m1",
         (
             "ispace, April 2023: crossing the Atlas crater rim the LRF altitude jumped; the FSW",
             "rejected the LRF for good, believed 0 m while ~5 km up, ran out of propellant, fell.",
@@ -52,32 +53,45 @@ MISSIONS = {
     ),
     "im1": Mission(
         "Intuitive Machines IM-1 replay",
-        "im1.toml",
+        "im1",
         (
             "IM-1, February 2024: LRFs never armed, the Doppler lidar unused; ~100 m higher than",
             "believed near the surface; ~3 m/s down, 1-2 m/s lateral on ~12 deg: tipped over.",
         ),
     ),
 }
+#: a scenario's stem -> the mission whose story it tells (the terminal M2 tells M2's)
+STORY_OF = {"hakuto_r_m2": "m2", **{m.scenario: k for k, m in MISSIONS.items()}}
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mission", choices=sorted(MISSIONS), default="m2", help="which story")
-    p.add_argument("--config", type=Path, help="scenario TOML (default: the mission's)")
-    p.add_argument("--fsw", choices=[k.value for k in FswKind], default="python-stub")
-    p.add_argument("--seed", type=int)
+    p.add_argument(
+        "--config", help="scenario TOML or shipped name (default: the mission's scenario)"
+    )
+    p.add_argument("--fsw", choices=DEMO_KINDS, default="python-stub", help="how to run the stub")
+    p.add_argument("--seed", type=int, help="run seed, >= 0")
     p.add_argument("--out", type=Path, help="directory for both runs (default runs/demo-<stamp>)")
+    p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
 
 
 def run(args: argparse.Namespace) -> int:
-    mission = MISSIONS[args.mission]
-    config: Path = args.config or CONFIGS / mission.scenario
+    if args.seed is not None and args.seed < 0:
+        raise HarnessError(f"--seed {args.seed}: expected an integer >= 0")
+    config = find_scenario(args.config or MISSIONS[args.mission].scenario)
+    story = STORY_OF.get(config.stem)  # a scenario of no mission gets no story
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    root = args.out or Path("runs") / f"demo-{args.mission}-{stamp}"
-    print(f"{mission.title}: {config.name}, FSW as {args.fsw}")
-    for line in mission.record:
-        print(line)
-    print("Same plant, same faults, two flight softwares:\n")
+    root = args.out or Path("runs") / f"demo-{story or config.stem}-{stamp}"
+    if story is not None:
+        mission = MISSIONS[story]
+        print(f"{mission.title}: {config.name}, FSW as {args.fsw}")
+        for line in mission.record:
+            print(line)
+        print("Same plant, same faults, two flight softwares:\n")
+    else:
+        print(
+            f"{config.name}, FSW as {args.fsw}: the same plant and faults, two flight softwares\n"
+        )
     results = {}
     for profile in ("naive", "robust"):
         r = runner.run(
@@ -87,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 fsw_kind=args.fsw,
                 out=root / profile,
+                force=args.force,
             )
         )
         results[profile] = r
@@ -96,14 +111,16 @@ def run(args: argparse.Namespace) -> int:
         print()
     naive = results["naive"]
     naive_fv = naive.result["metrics"]["lrf_first_valid"]
+    from harness.report.plot import plot_comparison  # matplotlib: only when drawing
+
     comparison = root / "comparison.png"
     plot_comparison(
         comparison,
-        [(p, r.outcome.rows, r.result["verdict"]) for p, r in results.items()],
+        [(p, r.rows, r.result["verdict"]) for p, r in results.items()],
         title=f"{config.stem}: the same descent, two flight softwares",
         milestones=[(naive_fv["t_s"], "naive: LRF first valid")] if naive_fv else [],
     )
-    for line in _story(args.mission, naive):
+    for line in _story(story, naive) if story is not None else []:
         print(line)
     n, rb = naive.result["verdict"], results["robust"].result["verdict"]
     print(f"naive: {n.upper()}   robust: {rb.upper()}")
@@ -124,7 +141,7 @@ def _story(mission: str, naive: Any) -> list[str]:
                 f"naive: LRF first valid at {fv['alt_true_m']:.0f} m doing"
                 f" {abs(fv['vz_true_mps']):.0f} m/s (RESILIENCE: ~893 m at ~66 m/s)"
             )
-        at_192 = next((r.truth for r in naive.outcome.rows if r.truth.alt_m <= 192.0), None)
+        at_192 = next((r.truth for r in naive.rows if r.truth.alt_m <= 192.0), None)
         if at_192 is not None:
             lines.append(
                 f"naive at {at_192.alt_m:.0f} m: {abs(at_192.vz_mps):.0f} m/s down"

@@ -27,17 +27,17 @@ class CapturedLink(Link):
         self.name = inner.name
         self._lock = threading.Lock()  # a reader and a writer thread share one file
 
-    def write(self, data: bytes) -> None:
+    def _write(self, data: bytes) -> None:
         self.inner.write(data)
         with self._lock:
             self.writer.record(self.clock(), H2F, bytes(data))
 
-    def read(self, timeout_s: float) -> bytes:
+    def _read_some(self, timeout_s: float) -> bytes:
         data = self.inner.read(timeout_s)
         if data:
             with self._lock:
                 self.writer.record(self.clock(), F2H, data)
         return data
 
-    def close(self) -> None:
+    def _close(self) -> None:
         self.inner.close()

@@ -7,13 +7,19 @@ stop = 10), so at ``baud`` bits/s
 
 The line is full duplex: each direction has the whole capacity. ``baud`` 0 or None is an
 unlimited line (an in-memory or pty link that models no wire).
+
+``Line`` is the two directions of the wire between harness and FSW, each a ``Direction``
+whose ``Stage``s turn bytes written at a sim time into bytes that arrive later: the UART
+model (``BaudStage``), and the link faults. It sits in front of any ``Link``.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 from harness.errors import HarnessError
 
@@ -94,35 +100,158 @@ class SerialLine:
         return f"SerialLine(baud={self.baud}, bits_per_byte={self.bits_per_byte})"
 
 
-class TxQueue(Generic[T]):
-    """Frames on one direction of a FIFO line, in sim time.
+class Stage(Protocol):
+    """One stage of a line direction: bytes written at a sim time become bytes that
+    arrive at sim times (the baud model; later, each link fault). A stage may delay,
+    split, drop, damage or duplicate; ``fifo`` says it never reorders."""
 
-    A frame put at ``due_us`` starts when it is due and the line is free, and arrives
-    its transmission time later; ``arrived(t_us)`` pops, in line order, every frame
-    that has arrived by ``t_us``. Without a line (``None``) a frame arrives when due.
+    fifo: bool
+
+    def process(self, t_us: int, data: bytes) -> list[tuple[int, bytes]]: ...
+
+
+class BaudStage:
+    """The UART: a FIFO whose bytes leave one after another at the line rate.
+
+    Bytes written at ``t`` start when they are written and the line is free, and arrive
+    their transmission time later: ``arrival = max(t, free) + tx_time(len)``.
     """
 
-    def __init__(self, line: SerialLine | None) -> None:
-        self._tx = None if line is None or line.unlimited else line.tx_time_us
-        self._free_us = 0
-        self._queue: deque[tuple[int, bytes, T]] = deque()
+    fifo = True
 
-    def put(self, due_us: int, frame: bytes, item: T) -> int:
-        """Queue a frame; returns its arrival time (µs)."""
-        if self._tx is None:
-            arrival = due_us
+    def __init__(self, line: SerialLine) -> None:
+        self.line = line
+        self._tx = line.tx_time_us
+        self.free_us = 0
+
+    def process(self, t_us: int, data: bytes) -> list[tuple[int, bytes]]:
+        arrival = self.free_us = max(t_us, self.free_us) + self._tx(len(data))
+        return [(arrival, data)]
+
+
+class Direction(Generic[T]):
+    """One direction of the line, in sim time: ``put`` bytes as a sender writes them,
+    ``arrived(t_us)`` the pieces that have reached the receiver by then, in arrival order.
+
+    Each ``put`` may carry an ``item`` (what the bytes are, for the record); the pieces a
+    stage makes of them keep it. With no stages the bytes arrive when written.
+    """
+
+    def __init__(self, name: str, stages: Sequence[Stage] = ()) -> None:
+        self.name = name
+        self.stages = list(stages)
+        self._fifo = all(st.fifo for st in self.stages)
+        self._queue: deque[tuple[int, bytes, T | None]] = deque()
+        self._heap: list[tuple[int, int, bytes, T | None]] = []
+        self._n = 0
+        self.bytes_put = 0
+        self.bytes_arrived = 0
+        #: a lone FIFO baud stage is folded into ``put`` (the common, hot case):
+        #: tx_time = ceil(n · bits_per_byte · 1e6 / baud), in integers as ``tx_time_us``
+        only = self.stages[0] if len(self.stages) == 1 else None
+        self._baud = only if isinstance(only, BaudStage) else None
+        if self._baud is not None:
+            self._bits_us = self._baud.line.bits_per_byte * US_PER_S
+            self._rate = self._baud.line.baud
+
+    def put(self, t_us: int, data: bytes, item: T | None = None) -> None:
+        n = len(data)
+        self.bytes_put += n
+        baud = self._baud
+        if baud is not None:
+            arrival = baud.free_us = max(t_us, baud.free_us) + -(-(n * self._bits_us) // self._rate)
+            self._queue.append((arrival, data, item))
+            return
+        if not self.stages:
+            self._queue.append((t_us, data, item))
+            return
+        pieces = [(t_us, data)]
+        for stage in self.stages:
+            pieces = [out for t, d in pieces for out in stage.process(t, d)]
+        for t, d in pieces:
+            if self._fifo:
+                self._queue.append((t, d, item))
+            else:
+                heapq.heappush(self._heap, (t, self._n, d, item))
+                self._n += 1
+
+    def put_all(self, items: Sequence[tuple[int, bytes, T]]) -> None:
+        """``put`` each ``(t_us, data, item)`` in order (one call for a tick's frames)."""
+        baud = self._baud
+        if baud is None:
+            for t, data, item in items:
+                self.put(t, data, item)
+            return
+        bits_us, rate = self._bits_us, self._rate
+        free = baud.free_us
+        append = self._queue.append
+        n_put = 0
+        for t, data, item in items:
+            n = len(data)
+            n_put += n
+            free = (t if t > free else free) + -(-(n * bits_us) // rate)
+            append((free, data, item))
+        baud.free_us = free
+        self.bytes_put += n_put
+
+    def arrived(self, t_us: int) -> list[tuple[bytes, T | None]]:
+        """Every piece that has arrived by ``t_us``, in arrival order (then put order)."""
+        out: list[tuple[bytes, T | None]] = []
+        n = 0
+        if self._fifo:
+            q = self._queue
+            while q and q[0][0] <= t_us:
+                _, data, item = q.popleft()
+                out.append((data, item))
+                n += len(data)
         else:
-            arrival = self._free_us = max(due_us, self._free_us) + self._tx(len(frame))
-        self._queue.append((arrival, frame, item))
-        return arrival
-
-    def arrived(self, t_us: int) -> list[tuple[bytes, T]]:
-        q = self._queue
-        out = []
-        while q and q[0][0] <= t_us:
-            _, frame, item = q.popleft()
-            out.append((frame, item))
+            h = self._heap
+            while h and h[0][0] <= t_us:
+                _, _, data, item = heapq.heappop(h)
+                out.append((data, item))
+                n += len(data)
+        self.bytes_arrived += n
         return out
 
-    def __len__(self) -> int:
-        return len(self._queue)
+    def take(self, t_us: int) -> bytes:
+        """The bytes that have arrived by ``t_us``, joined."""
+        return b"".join(d for d, _ in self.arrived(t_us))
+
+    @property
+    def in_flight(self) -> int:
+        """Pieces on the line that have not arrived yet."""
+        return len(self._queue) + len(self._heap)
+
+    def next_arrival_us(self) -> int | None:
+        if self._fifo:
+            return self._queue[0][0] if self._queue else None
+        return self._heap[0][0] if self._heap else None
+
+
+class Line:
+    """The two directions between the harness and the FSW, in sim time (the one slot
+    where bytes are delayed or damaged: the baud model, and link faults as stages)."""
+
+    def __init__(self, h2f: Direction[Any], f2h: Direction[Any], serial: SerialLine | None) -> None:
+        self.h2f = h2f
+        self.f2h = f2h
+        self.serial = serial
+
+    @classmethod
+    def of(
+        cls,
+        serial: SerialLine | None,
+        h2f_stages: Sequence[Stage] = (),
+        f2h_stages: Sequence[Stage] = (),
+    ) -> Line:
+        """A line with the UART model (when ``serial`` has a baud) after any other stages."""
+
+        def stages(extra: Sequence[Stage]) -> list[Stage]:
+            baud: list[Stage] = (
+                [BaudStage(serial)] if serial is not None and not serial.unlimited else []
+            )
+            return [*extra, *baud]
+
+        return cls(
+            Direction("h2f", stages(h2f_stages)), Direction("f2h", stages(f2h_stages)), serial
+        )

@@ -9,7 +9,6 @@ reads never waits (nothing blocks while bytes are buffered).
 from __future__ import annotations
 
 import threading
-import time
 
 from harness.link.base import Link, LinkClosed, LinkError
 
@@ -33,7 +32,6 @@ class MemoryLink(Link):
         self._rx = rx
         self._tx = tx
         self._cond = rx.cond  # both directions share one condition
-        self._closed = False
         self.name = name
 
     @classmethod
@@ -46,40 +44,30 @@ class MemoryLink(Link):
         fsw_end = cls(rx=h2f, tx=f2h, name=f"{name}:fsw")
         return harness_end, fsw_end
 
-    def write(self, data: bytes) -> None:
-        if not data:
-            return
+    def _write(self, data: bytes) -> None:
         with self._cond:
-            if self._closed:
-                raise LinkError(f"{self.name}: write on a closed link")
             if self._tx.reader_closed:
                 raise LinkClosed(f"{self.name}: peer closed; {len(data)} bytes not delivered")
             self._tx.buffer += data
             self._cond.notify_all()
 
-    def read(self, timeout_s: float) -> bytes:
-        deadline = time.monotonic() + max(timeout_s, 0.0)
+    def _read_some(self, timeout_s: float) -> bytes:
         rx = self._rx
         with self._cond:
-            while True:
-                if self._closed:
-                    raise LinkError(f"{self.name}: read on a closed link")
-                if rx.buffer:
-                    data = bytes(rx.buffer)
-                    rx.buffer.clear()
-                    return data
-                if rx.writer_closed:
-                    raise LinkClosed(f"{self.name}: peer closed")
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return b""
-                self._cond.wait(remaining)
-
-    def close(self) -> None:
-        with self._cond:
+            if not rx.buffer and not rx.writer_closed and timeout_s > 0:
+                self._cond.wait(timeout_s)
             if self._closed:
-                return
-            self._closed = True
+                raise LinkError(f"{self.name}: read on a closed link")
+            if rx.buffer:
+                data = bytes(rx.buffer)
+                rx.buffer.clear()
+                return data
+            if rx.writer_closed:
+                raise LinkClosed(f"{self.name}: peer closed")
+            return b""
+
+    def _close(self) -> None:
+        with self._cond:
             self._tx.writer_closed = True
             self._rx.reader_closed = True
             self._rx.buffer.clear()

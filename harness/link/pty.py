@@ -96,25 +96,21 @@ class PtyPair(Link):
             os.close(self._slave)
             self._slave = None
 
-    def _fd(self, op: str) -> int:
-        if self._master is None:
-            raise LinkError(f"{self.name}: {op} on a closed link")
-        return self._master
+    def _read_some(self, timeout_s: float) -> bytes:
+        fd = self._master
+        assert fd is not None  # the base class checked the link is open
+        try:
+            return self._read_fd(fd)
+        except BlockingIOError:
+            pass
+        if timeout_s <= 0 or not select.select([fd], [], [], timeout_s)[0]:
+            return b""
+        try:
+            return self._read_fd(fd)
+        except BlockingIOError:
+            return b""
 
-    def read(self, timeout_s: float) -> bytes:
-        fd = self._fd("read")
-        deadline = time.monotonic() + max(timeout_s, 0.0)
-        while True:
-            try:
-                return self._read_some(fd)
-            except BlockingIOError:
-                pass
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return b""
-            select.select([fd], [], [], remaining)
-
-    def _read_some(self, fd: int) -> bytes:
+    def _read_fd(self, fd: int) -> bytes:
         try:
             data = os.read(fd, READ_CHUNK_BYTES)
         except BlockingIOError:
@@ -127,8 +123,9 @@ class PtyPair(Link):
             raise LinkClosed(f"{self.name}: end of file")
         return data
 
-    def write(self, data: bytes) -> None:
-        fd = self._fd("write")
+    def _write(self, data: bytes) -> None:
+        fd = self._master
+        assert fd is not None
         view = memoryview(data)
         deadline = time.monotonic() + self.write_timeout_s
         sent = 0
@@ -150,7 +147,7 @@ class PtyPair(Link):
                 )
             select.select([], [fd], [], remaining)
 
-    def close(self) -> None:
+    def _close(self) -> None:
         self.release_slave()
         if self._master is not None:
             os.close(self._master)

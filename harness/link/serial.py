@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import select
 import socket
-import time
 
 import serial
 
@@ -42,11 +41,6 @@ class SerialLink(Link):
         sock = getattr(self._port, "_socket", None)
         if isinstance(sock, socket.socket):  # socket://: don't let Nagle hold small frames
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._closed = False
-
-    def _check_open(self, op: str) -> None:
-        if self._closed:
-            raise LinkError(f"{self.url}: {op} on a closed link")
 
     def _read_available(self) -> bytes:
         try:
@@ -56,23 +50,15 @@ class SerialLink(Link):
             # no data", "socket disconnected", "read failed: [Errno 5] …"
             raise LinkClosed(f"{self.url}: {e}") from e
 
-    def read(self, timeout_s: float) -> bytes:
-        self._check_open("read")
+    def _read_some(self, timeout_s: float) -> bytes:
         data = self._read_available()
         if data or timeout_s <= 0:
             return data
         if self._fileno is None:
             return self._read_with_port_timeout(timeout_s)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return b""
-            ready, _, _ = select.select([self._fileno], [], [], remaining)
-            if ready:
-                data = self._read_available()
-                if data:
-                    return data
+        if select.select([self._fileno], [], [], timeout_s)[0]:
+            return self._read_available()
+        return b""
 
     def _read_with_port_timeout(self, timeout_s: float) -> bytes:
         self._port.timeout = timeout_s
@@ -86,8 +72,7 @@ class SerialLink(Link):
             return b""
         return bytes(first) + self._read_available()
 
-    def write(self, data: bytes) -> None:
-        self._check_open("write")
+    def _write(self, data: bytes) -> None:
         try:
             self._port.write(data)
         except serial.SerialTimeoutException as e:
@@ -98,7 +83,5 @@ class SerialLink(Link):
         except serial.SerialException as e:
             raise LinkClosed(f"{self.url}: {e}") from e
 
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._port.close()
+    def _close(self) -> None:
+        self._port.close()

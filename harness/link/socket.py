@@ -32,7 +32,6 @@ class SocketServerLink(Link):
         self.accept_timeout_s = accept_timeout_s
         self.write_timeout_s = write_timeout_s
         self._conn: socket.socket | None = None
-        self._closed = False
         try:
             self._listener: socket.socket | None = socket.create_server((host, port))
         except OSError as e:
@@ -71,35 +70,28 @@ class SocketServerLink(Link):
             self._listener = None
             return
 
-    def _connection(self, op: str) -> socket.socket:
-        if self._closed:
-            raise LinkError(f"{self.name}: {op} on a closed link")
+    def _connection(self) -> socket.socket:
         if self._conn is None:
             self.accept()
         assert self._conn is not None
         return self._conn
 
-    def read(self, timeout_s: float) -> bytes:
-        conn = self._connection("read")
-        deadline = time.monotonic() + max(timeout_s, 0.0)
-        while True:
-            ready, _, _ = select.select([conn], [], [], max(deadline - time.monotonic(), 0.0))
-            if ready:
-                try:
-                    data = conn.recv(READ_CHUNK_BYTES)
-                except (BlockingIOError, TimeoutError):
-                    data = None
-                except OSError as e:  # reset, aborted
-                    raise LinkClosed(f"{self.name}: {e}") from e
-                if data == b"":
-                    raise LinkClosed(f"{self.name}: the FSW closed the connection")
-                if data:
-                    return data
-            if time.monotonic() >= deadline:
-                return b""
+    def _read_some(self, timeout_s: float) -> bytes:
+        conn = self._connection()
+        if not select.select([conn], [], [], timeout_s)[0]:
+            return b""
+        try:
+            data = conn.recv(READ_CHUNK_BYTES)
+        except (BlockingIOError, TimeoutError):
+            return b""
+        except OSError as e:  # reset, aborted
+            raise LinkClosed(f"{self.name}: {e}") from e
+        if data == b"":
+            raise LinkClosed(f"{self.name}: the FSW closed the connection")
+        return data
 
-    def write(self, data: bytes) -> None:
-        conn = self._connection("write")
+    def _write(self, data: bytes) -> None:
+        conn = self._connection()
         try:
             conn.sendall(data)
         except TimeoutError as e:
@@ -110,8 +102,7 @@ class SocketServerLink(Link):
         except OSError as e:  # EPIPE, reset
             raise LinkClosed(f"{self.name}: {e}") from e
 
-    def close(self) -> None:
-        self._closed = True
+    def _close(self) -> None:
         for sock in (self._conn, self._listener):
             if sock is not None:
                 sock.close()

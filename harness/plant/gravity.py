@@ -5,7 +5,7 @@ x along the local horizontal, z along the local vertical. A model gives the kine
 rate of x and the non-thrust accelerations (``rates``); the integrator adds the thrust.
 
 ``FlatGravity`` -- a flat Moon, g uniform (terminal descent: fine below ~3 km and
-~300 m/s, FACTS.md "Flat-Moon error"):
+~300 m/s, docs/facts.md "Flat-Moon error"):
 
     x' = v_x        A_x = 0        A_z = -g
 

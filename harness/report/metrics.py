@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from packets import LrfStatus, NavFlags
 
 if TYPE_CHECKING:
-    from harness.session import TickRow
+    from harness.outcome import TickRow
 
 
 def milestones(

@@ -71,7 +71,7 @@ def check_m2_full_naive(res: dict[str, Any], out: Path) -> None:
     assert 32.0 <= -float(last["vz_mps"]) <= 52.0, last
     assert res["verdict"] == "crash"
     assert res["touchdown"]["vz_mps"] <= -25  # impact (FACTS [I]: 35-50 m/s)
-    assert "lrf_latched_failed" not in res["causes"]  # no software fault (FACTS.md)
+    assert "lrf_latched_failed" not in res["causes"]  # no software fault (docs/facts.md)
     assert res["metrics"]["max_abs_alt_error_m"] >= 1000  # flew on a >1 km error
 
 

@@ -13,9 +13,11 @@ import pytest
 
 from harness.launcher import FswKind, launch
 from harness.link.line import SerialLine
+from harness.outcome import SessionOutcome
 from harness.plant.state import Touchdown, Truth
+from harness.report.observers import RowRecorder
 from harness.sensors.base import Emission
-from harness.session import Session, SessionOutcome, SessionSettings
+from harness.session import Session, SessionSettings
 from harness.verdict import Verdict
 from packets import Lrf, StateInit, cuc_from_us
 
@@ -68,26 +70,40 @@ class FreeFallSim:
         return out
 
 
+class Flown:
+    """A session's outcome, with the rows its observer recorded."""
+
+    def __init__(self, outcome: SessionOutcome, rows: list[Any]) -> None:
+        self.outcome = outcome
+        self.rows = rows
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.outcome, name)
+
+
 def _session(
     mode: str,
     tmp_path: Path,
     n: int = 10,
     sim: FreeFallSim | None = None,
+    split: bool = False,
     **settings: Any,
-) -> tuple[SessionOutcome, FreeFallSim, float]:
+) -> tuple[Flown, FreeFallSim, float]:
     """One session against ``fake_fsw.py MODE`` on a pty; asserts the child was reaped."""
     endpoint = launch(
         FswKind.PROCESS,
         run_dir=tmp_path,
         fsw_config=tmp_path / "FSW.toml",
-        command=f"{sys.executable} {FAKE} {mode} {{port}} {n}",
+        command=f"{sys.executable} {FAKE} {mode} {{port}} {n}" + (" split" if split else ""),
     )
     sim = sim or FreeFallSim()
+    recorder = RowRecorder()
     s = Session(
         sim,
         endpoint,
         StateInit(20.0, 0.0, 0.0, 0.0, 500.0, 1.0, 0.1),
         SessionSettings(**{"watchdog_s": 1.0, "boot_timeout_s": 5.0, **settings}),
+        observers=[recorder],
     )
     try:
         t0 = time.monotonic()
@@ -97,7 +113,7 @@ def _session(
         endpoint.close()
     assert endpoint.process is not None
     assert endpoint.process.poll() is not None, "child left running"
-    return outcome, sim, elapsed
+    return Flown(outcome, recorder.rows), sim, elapsed
 
 
 def test_good_fsw_reaches_touchdown_with_the_free_fall_verdict(tmp_path: Path) -> None:

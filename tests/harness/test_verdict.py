@@ -8,12 +8,13 @@ from hypothesis import strategies as st
 
 from harness.plant.state import Touchdown
 from harness.verdict import (
+    Cause,
     LandingCriteria,
     Verdict,
+    broken_limits,
     judge,
     tip_speed_mps,
     tipped,
-    touchdown_causes,
 )
 
 
@@ -84,5 +85,7 @@ def test_tipped_is_a_crash_with_its_cause(
 ) -> None:
     assert judge(touchdown) is verdict
     assert tipped(touchdown) is is_tipped
-    assert touchdown_causes(touchdown) == (["tipped"] if is_tipped else [])
-    assert touchdown_causes(None) == []
+    tips = [why for cause, why in broken_limits(touchdown) if cause is Cause.TIPPED]
+    assert len(tips) == is_tipped
+    if is_tipped:
+        assert tips[0].startswith("tipped over: |v_x|") and "m/s" in tips[0]

@@ -105,5 +105,5 @@ def test_demo_tells_the_im1_story(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["demo", "--mission", "im1", "--fsw", "memory", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Intuitive Machines IM-1" in out and "naive: CRASH   robust: SOFT" in out
-    assert "causes ['tipped']" in out
+    assert "'tipped'" in out  # among the broken limits
     assert (tmp_path / "comparison.png").read_bytes()[:4] == b"\x89PNG"

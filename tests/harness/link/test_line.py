@@ -71,22 +71,59 @@ def test_bad_parameters() -> None:
         SerialLine(9600, 0)
 
 
-def test_tx_queue_is_fifo_in_sim_time() -> None:
-    from harness.link.line import TxQueue
+def test_a_direction_is_fifo_in_sim_time() -> None:
+    from harness.link.line import BaudStage, Direction
 
-    q: TxQueue[str] = TxQueue(SerialLine(115200))  # 26 B -> 2257 us, 47 B -> 4080 us
-    assert q.put(0, b"x" * 47, "imu") == 4080
-    assert q.put(0, b"y" * 26, "lrf") == 4080 + 2257  # waits for the line
-    assert q.put(10_000, b"z" * 26, "att") == 10_000 + 2257  # line idle again
+    q: Direction[str] = Direction("h2f", [BaudStage(SerialLine(115200))])  # 26 B -> 2257 us
+    q.put(0, b"x" * 47, "imu")  # 47 B -> 4080 us
+    q.put(0, b"y" * 26, "lrf")  # waits for the line: 4080 + 2257
+    q.put(10_000, b"z" * 26, "att")  # line idle again: 10_000 + 2257
+    assert q.next_arrival_us() == 4080
     assert q.arrived(4079) == []
     assert [i for _, i in q.arrived(6337)] == ["imu", "lrf"]
-    assert len(q) == 1
+    assert q.in_flight == 1
     assert q.arrived(12_257) == [(b"z" * 26, "att")]
+    assert q.bytes_put == q.bytes_arrived == 99
 
 
-def test_tx_queue_without_a_line_delivers_when_due() -> None:
-    from harness.link.line import TxQueue
+def test_a_direction_without_stages_delivers_when_written() -> None:
+    from harness.link.line import Direction
 
-    q: TxQueue[int] = TxQueue(None)
-    assert q.put(5, b"a" * 1000, 1) == 5
+    q: Direction[int] = Direction("f2h")
+    q.put(5, b"a" * 1000, 1)
+    assert q.arrived(4) == []
     assert [i for _, i in q.arrived(5)] == [1]
+
+
+def test_the_folded_baud_fast_path_equals_the_stage_chain() -> None:
+    """``Direction.put`` folds a lone BaudStage inline; a chain that holds the same stage
+    behind a pass-through stage takes the general path -- both give the same arrivals."""
+    from harness.link.line import BaudStage, Direction
+
+    class PassThrough:
+        fifo = True
+
+        def process(self, t_us: int, data: bytes) -> list[tuple[int, bytes]]:
+            return [(t_us, data)]
+
+    line = SerialLine(9600)
+    fast: Direction[int] = Direction("h2f", [BaudStage(line)])
+    slow: Direction[int] = Direction("h2f", [PassThrough(), BaudStage(line)])
+    for i, (t, n) in enumerate([(0, 31), (0, 60), (1000, 7), (90_000, 1024), (90_001, 1)]):
+        fast.put(t, b"\x00" * n, i)
+        slow.put(t, b"\x00" * n, i)
+    horizon = 10**9
+    assert fast.next_arrival_us() == slow.next_arrival_us()
+    assert fast.arrived(horizon) == slow.arrived(horizon)
+
+
+def test_a_line_models_the_uart_both_ways() -> None:
+    from harness.link.line import Line
+
+    line = Line.of(SerialLine(115200))
+    line.h2f.put(0, b"h" * 31)
+    line.f2h.put(0, b"f" * 31)
+    assert line.h2f.next_arrival_us() == line.f2h.next_arrival_us() == 2691
+    free = Line.of(None)
+    free.f2h.put(7, b"f")
+    assert free.f2h.take(7) == b"f"

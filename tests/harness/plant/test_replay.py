@@ -18,13 +18,12 @@ def test_the_recording_replays_the_closed_loop_to_the_bit(tmp_path: Path) -> Non
         )
     )
     recorded = [
-        replay.Command(row.t_us, row.engine_on, row.throttle, row.pitch_cmd_rad)
-        for row in r.outcome.rows
+        replay.Command(row.t_us, row.engine_on, row.throttle, row.pitch_cmd_rad) for row in r.rows
     ]
     committed = replay.load(replay.DATA / name)
     assert committed == recorded, "stub or plant changed: re-record (python -m benchmarks.replay)"
     sim = replay.replay(load_scenario(scenario_path), committed)
-    assert sim.touchdown == r.outcome.touchdown
+    assert sim.touchdown is not None and sim.touchdown._asdict() == r.result["touchdown"]
     assert replay.load_text(replay.dump(committed)) == committed
 
 
