@@ -40,7 +40,8 @@ def check_naive(res: dict[str, Any]) -> None:
     assert 2.5 <= -td["vz_mps"] <= 4.5, td  # record: ~2.7-3 m/s (20 seeds: 2.7-4.3)
     assert 1.0 <= abs(td["vx_mps"]) <= 2.0, td  # record: ~1-2 m/s lateral
     assert 10.0 <= abs(td["slope_deg"]) <= 13.0, td  # record: ~12 deg
-    assert 70.0 <= res["metrics"]["max_abs_alt_error_m"] <= 150.0  # believed ~100 m higher
+    # believed ~100 m higher near the surface (20 seeds: 87-151 m)
+    assert 70.0 <= res["metrics"]["max_abs_alt_error_m"] <= 160.0
 
 
 def check_robust(res: dict[str, Any]) -> None:
