@@ -193,6 +193,15 @@ def run(args: argparse.Namespace) -> int:
                 single = _decode_stream(_chunks(fh, head), args.summary, out)
                 if args.summary:
                     _emit(single.summary(), out)
+                if single.frames == 0 and single.unknown_apid == 0 and single.idle == 0:
+                    out.flush()
+                    print(
+                        f"lunar-hil decode: warning: {source}: no frame found in"
+                        f" {single.skipped_bytes} bytes (not a capture, a pcapng or an ICD"
+                        " byte stream?)",
+                        file=sys.stderr,
+                    )
+                    status = 1
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
