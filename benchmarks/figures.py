@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import platform
+import statistics
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,19 @@ class Figures:
         self.items.append(fig)
         print(fig.line(), flush=True)
         return fig
+
+    def add_median(
+        self, name: str, values: list[float], unit: str, *, budget: float | None = None
+    ) -> Figure:
+        """The median of repeated measurements (a rate), with their min and max."""
+        return self.add(
+            f"{name}, median",
+            statistics.median(values),
+            unit,
+            budget=budget,
+            min=min(values),
+            max=max(values),
+        )
 
     @property
     def missed(self) -> list[Figure]:

@@ -49,6 +49,9 @@ class LrfConfig:
     acquire_n: int = 3
     #: oldest stamped acquisition time (relative to the tick) that is compensated
     max_latency_s: float = 4.0
+    #: a sample taken while |tilt| exceeds this is not used (slant geometry: an error of
+    #: one degree in the tilt is range * sin(tilt) of altitude; braking flies at ~60 deg)
+    max_tilt_deg: float = 90.0
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,13 @@ class NavConfig:
     #: no IMU for this long => propagate on the commanded thrust (fallback navigation)
     fallback_after_s: float = 0.2
     #: robust only: blind altitude 1-sigma growth per metre descended without an LRF fix
+    #: (in the terminal phases: braking flies to a gate kilometres up on the point estimate)
     blind_sigma_per_m: float = 0.3
+    #: the Moon's radius for a curved-Moon navigation frame (local vertical/horizontal):
+    #: gravity mu / r^2 with centrifugal and Coriolis terms, r = radius_m + h;
+    #: 0 = flat (uniform g_mps2), the terminal-descent default
+    radius_m: float = 0.0
+    mu_m3ps2: float = 4.9028e12
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,27 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class BrakingConfig:
+    """Powered-descent braking and pitch-up (fsw_stub/braking.py); h_gate_m = 0: none."""
+
+    #: the high gate the braking phase flies to; 0 = no braking phase (terminal descent)
+    h_gate_m: float = 0.0
+    #: vertical speed (down) at the gate, m/s
+    vz_gate_mps: float = 50.0
+    #: braking ends (pitch-up begins) when the horizontal speed is down to this, m/s
+    vx_gate_mps: float = 10.0
+    #: throttle held while braking (a margin below 1 for the vertical channel)
+    throttle: float = 0.95
+    #: the time-to-go is sought in [min_tgo_s, max_tgo_s] (E-guidance grows as 1/t_go^2)
+    min_tgo_s: float = 5.0
+    max_tgo_s: float = 3000.0
+    #: below this time-to-go the vertical channel targets the gate's speed only
+    velocity_only_tgo_s: float = 30.0
+    #: the vertical thrust never takes more than this fraction of the braking thrust
+    max_vertical_frac: float = 0.8
+
+
+@dataclass(frozen=True)
 class Gains:
     k_vz: float = 0.8
     k_vx: float = 0.3
@@ -139,6 +169,7 @@ class FswConfig:
     nav: NavConfig = field(default_factory=NavConfig)
     gates: GateConfig = field(default_factory=GateConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    braking: BrakingConfig = field(default_factory=BrakingConfig)
     gains: Gains = field(default_factory=Gains)
     limits: Limits = field(default_factory=Limits)
     source: str = "<config>"
@@ -157,6 +188,7 @@ _SECTIONS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
     "nav": (NavConfig, ()),
     "gates": (GateConfig, ()),
     "schedule": (ScheduleConfig, ()),
+    "braking": (BrakingConfig, ()),
     "gains": (Gains, ()),
     "limits": (Limits, ()),
 }
@@ -167,6 +199,9 @@ _BOUNDS: dict[tuple[str, str], tuple[float, float]] = {
     ("lrf", "mount_tilt_rad"): (-math.pi / 2, math.pi / 2),
     ("limits", "max_tilt_deg"): (0.0, 80.0),
     ("limits", "land_tilt_deg"): (0.0, 80.0),
+    ("braking", "throttle"): (0.0, 1.0),
+    ("braking", "max_vertical_frac"): (0.0, 1.0),
+    ("lrf", "max_tilt_deg"): (0.0, 90.0),
 }
 _POSITIVE = {
     ("vehicle", "dry_mass_kg"),
@@ -178,6 +213,9 @@ _POSITIVE = {
     ("schedule", "v_final_mps"),
     ("gates", "chi2"),
     ("gates", "velocimeter_chi2"),
+    ("nav", "mu_m3ps2"),
+    ("braking", "min_tgo_s"),
+    ("braking", "max_tgo_s"),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from fsw_stub.braking import braking_command, field_accel_z, pitch_up_tilt_limit
 from fsw_stub.config import FswConfig, load_config
 from fsw_stub.control import allocate
 from fsw_stub.guidance import horizontal_accel_cmd, vertical_accel_cmd, vz_schedule
@@ -78,6 +79,8 @@ class FlightSoftware:
         self.pitch_cmd = 0.0
         self.safe_since_us: int | None = None
         self.safe_used = False
+        #: powered descent: braking and pitch-up done (always, without a braking phase)
+        self.braked = cfg.braking.h_gate_m <= 0.0
         self.internal_faults = 0
         self._unseen = 0
         self.attitude_rejected = 0
@@ -173,9 +176,14 @@ class FlightSoftware:
         vert, horiz = self.vert, self.horiz
         assert vert is not None and horiz is not None
         nav = self.cfg.nav
-        dh = vert.propagate(dv_z, dt, nav.g_mps2, nav.accel_noise, nav.bias_walk)
+        g = nav.g_mps2
+        if nav.radius_m > 0.0:  # curved Moon, local frame: mu/r^2 less centrifugal; Coriolis
+            r = nav.radius_m + vert.h
+            g = -field_accel_z(vert.h, horiz.vx, g, nav.mu_m3ps2, nav.radius_m)
+            dv_x -= horiz.vx * vert.vz / r * dt
+        dh = vert.propagate(dv_z, dt, g, nav.accel_noise, nav.bias_walk)
         horiz.propagate(dv_x, dt, nav.accel_noise)
-        if self.cfg.robust and nav.blind_sigma_per_m > 0 and self._blind(t_us):
+        if self.cfg.robust and nav.blind_sigma_per_m > 0 and self.braked and self._blind(t_us):
             vert.inflate_sigma_h(nav.blind_sigma_per_m * abs(dh))
         self.hist.record(t_us, dh, self.tilt)
         self.nav_us = t_us
@@ -187,6 +195,8 @@ class FlightSoftware:
         vert = self.vert
         if vert is None or self.nav_us is None:
             return
+        if abs(self.tilt) > math.radians(self.cfg.lrf.max_tilt_deg):
+            return  # slant geometry too steep (braking): not used, not counted
         res = self.lrf.process(p.range_m, p.status, acq_us, self.nav_us, self.tilt, vert, self.hist)
         if res.accepted:
             self._flags |= 0x01
@@ -271,6 +281,9 @@ class FlightSoftware:
                 self._set_phase(Phase.LANDED)
             self.engine_on, self.throttle = 0, 0.0
             return
+        if not self.braked:
+            self._brake(dt)
+            return
         sched = cfg.schedule
         blind = self._blind(t_us)
         if blind and self.lrf.acquired and not self.lrf.stale_reported:
@@ -308,6 +321,47 @@ class FlightSoftware:
             max_tilt_step_rad=step,
         )
         self.engine_on, self.throttle, self.pitch_cmd = 1, alloc.throttle, alloc.pitch_rad
+
+    def _brake(self, dt: float) -> None:
+        """Braking (E-guidance to the high gate), then the pitch-up (fsw_stub/braking.py)."""
+        cfg = self.cfg
+        vert, horiz = self.vert, self.horiz
+        assert vert is not None and horiz is not None
+        nav, lim, gains = cfg.nav, cfg.limits, cfg.gains
+        step = math.radians(lim.max_tilt_rate_dps) * (dt if dt > 0 else cfg.period_us / US)
+        a_field = field_accel_z(vert.h, horiz.vx, nav.g_mps2, nav.mu_m3ps2, nav.radius_m)
+        if self.phase != Phase.PITCH_UP and abs(horiz.vx) > cfg.braking.vx_gate_mps:
+            self._set_phase(Phase.BRAKING)
+            c = braking_command(
+                cfg.braking,
+                h=vert.h,
+                vz=vert.vz,
+                vx=horiz.vx,
+                mass_kg=self.mass_kg,
+                max_thrust_n=cfg.vehicle.max_thrust_n,
+                a_field_z=a_field,
+                prev_pitch_rad=self.pitch_cmd,
+                max_tilt_step_rad=step,
+            )
+            self.engine_on, self.throttle, self.pitch_cmd = 1, c.throttle, c.pitch_rad
+            return
+        self._set_phase(Phase.PITCH_UP)
+        floor = math.radians(lim.max_tilt_deg)
+        vz_t, a_ff = vz_schedule(vert.h, cfg.schedule)
+        alloc = allocate(
+            self.mass_kg,
+            -a_field,
+            vertical_accel_cmd(vz_t, a_ff, vert.vz, gains.k_vz),
+            horizontal_accel_cmd(horiz.vx, gains.k_vx, gains.max_ax_mps2),
+            max_thrust_n=cfg.vehicle.max_thrust_n,
+            min_throttle=cfg.vehicle.min_throttle,
+            tilt_limit_rad=pitch_up_tilt_limit(self.pitch_cmd, step, floor),
+            prev_pitch_rad=self.pitch_cmd,
+            max_tilt_step_rad=step,
+        )
+        self.engine_on, self.throttle, self.pitch_cmd = 1, alloc.throttle, alloc.pitch_rad
+        if abs(alloc.pitch_rad) <= floor:
+            self.braked = True  # the terminal phases fly from the next cycle
 
     def _cut_off(self, t_us: int, vert: VerticalFilter) -> bool:
         """Probe contact, then the footpads' estimated height down to cutoff_height_m.

@@ -8,6 +8,8 @@ Phases (FSW_STATUS.phase):
  2     FINAL        constant slow descent below ``schedule.h_final_m``, upright
  3     LANDED       contact probe touched: engine cut off, stays off
  4     SAFE         robust safe mode: descent limited to ``v_safe_mps``, bounded in time
+ 5     BRAKING      powered-descent braking from orbit to the high gate (E-guidance)
+ 6     PITCH_UP     thrust axis rotated toward the vertical at the rate limit
 =====  ===========  ===========================================================
 
 Event codes (EVENT.code, severity, value):
@@ -42,6 +44,8 @@ class Phase(IntEnum):
     FINAL = 2
     LANDED = 3
     SAFE = 4
+    BRAKING = 5
+    PITCH_UP = 6
 
 
 class EventCode(IntEnum):

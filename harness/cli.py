@@ -40,9 +40,7 @@ COMMANDS: dict[str, str] = {
 #: the first line of each module's docstring (tests/harness/commands/test_cli.py)
 HELP: dict[str, str] = {
     "run": "Run one scenario against a flight software in lockstep and give a verdict.",
-    "demo": (
-        "The seed's story in one command: HAKUTO-R M2 (late LRF) with the naive and the robust FSW."
-    ),
+    "demo": "Each public failure in one command, with the naive and the robust FSW side by side.",
     "scenarios": "List the scenarios that ship with lunar-hil, one line each.",
     "simulate": (
         "Run the plant open loop (no FSW) from a command table, to validate it before"

@@ -6,8 +6,11 @@ Sections (units in the key names; ``extends = "base.toml"`` merges a parent file
 ``[run]``      ``name`` (default: the file's stem), ``step_us = 10000``,
                ``control_period_us = 50000`` (a multiple of the step),
                ``max_sim_time_s = 400``, ``seed = 1``
-``[gravity]``  ``model = "flat"`` with ``g_mps2 = 1.62``; or ``"curved"`` (mu/r^2) with
-               ``mu_m3ps2 = 4.9028e12``, ``radius_m = 1737400``
+``[plant]``    ``gravity = "flat"`` (default; uniform g, for terminal descents below ~3 km
+               and ~300 m/s) with ``g_mps2 = 1.62``; or ``"central"`` (planar polar
+               mu/r^2, r = R + altitude, downrange as arc length; from orbit) with
+               ``mu_m3ps2 = 4.9028e12``, ``radius_m = 1737400`` (harness.plant.gravity;
+               each model ignores the other's constants)
 ``[vehicle]``  (all required) ``dry_mass_kg``, ``propellant_kg``, ``max_thrust_n``,
                ``min_throttle``, ``isp_s``, ``engine_lag_s``, ``thrust_slew_n_per_s``
                (0 = unlimited), ``max_tilt_rate_dps``, ``max_tilt_accel_dps2``
@@ -46,7 +49,7 @@ from harness.plant.gravity import (
     MOON_G_MPS2,
     MOON_MU_M3PS2,
     MOON_RADIUS_M,
-    CurvedMoonGravity,
+    CentralGravity,
     FlatGravity,
     Gravity,
 )
@@ -59,8 +62,8 @@ RAW_SECTIONS = ("fsw", "link")
 #: every top-level key a scenario may have (``extends`` and ``replace`` are consumed
 #: while loading)
 TOP_LEVEL_KEYS = (
-    "run", "gravity", "vehicle", "initial", "terrain", "sensors", "faults", "link_faults",
-    *RAW_SECTIONS,
+    "run", "plant", "gravity", "vehicle", "initial", "terrain", "sensors", "faults",
+    "link_faults", *RAW_SECTIONS,
 )  # fmt: skip
 #: Pike's simple-crater morphometry holds below this diameter
 SIMPLE_CRATER_MAX_D_M = 15_000.0
@@ -75,16 +78,24 @@ class RunSettings:
     seed: int = 1
 
 
+#: ``[plant] gravity`` choices
+GRAVITY_MODELS = ("flat", "central")
+
+
 @dataclass(frozen=True)
-class GravitySettings:
-    model: str = "flat"
+class PlantSettings:
+    gravity: str = "flat"
     g_mps2: float = MOON_G_MPS2
     mu_m3ps2: float = MOON_MU_M3PS2
     radius_m: float = MOON_RADIUS_M
 
-    def build(self) -> Gravity:
-        if self.model == "curved":
-            return CurvedMoonGravity(self.mu_m3ps2, self.radius_m)
+    @property
+    def central(self) -> bool:
+        return self.gravity == "central"
+
+    def build_gravity(self) -> Gravity:
+        if self.central:
+            return CentralGravity(self.mu_m3ps2, self.radius_m)
         return FlatGravity(self.g_mps2)
 
 
@@ -178,7 +189,7 @@ class Scenario:
     name: str
     path: Path
     run: RunSettings
-    gravity: GravitySettings
+    plant: PlantSettings
     vehicle: Vehicle
     initial: Initial
     terrain: TerrainSettings
@@ -201,9 +212,13 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
 def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
     top = ConfigTable(doc, str(path))
+    if "gravity" in doc:
+        raise top.error(
+            "gravity", '[plant] gravity = "flat" | "central" (the section moved)', "[gravity]"
+        )
     top.only(TOP_LEVEL_KEYS)  # a typo'd section (``extend``, ``[vehicel]``) first
     run = _run(top.table("run"), default_name=path.stem)
-    gravity = _gravity(top.table("gravity"))
+    plant = _plant(top.table("plant"))
     vehicle = _vehicle(top.table("vehicle", required=True))
     initial = _initial(top.table("initial", required=True))
     terrain = _terrain(top.table("terrain"), initial)
@@ -217,7 +232,7 @@ def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
         name=run.name,
         path=path,
         run=run,
-        gravity=gravity,
+        plant=plant,
         vehicle=vehicle,
         initial=initial,
         terrain=terrain,
@@ -247,16 +262,15 @@ def _run(t: ConfigTable, default_name: str) -> RunSettings:
     return s
 
 
-def _gravity(t: ConfigTable) -> GravitySettings:
-    model = t.string("model", "flat", choices=("flat", "curved"))
-    if model == "flat":
-        s = GravitySettings(model, g_mps2=t.number("g_mps2", MOON_G_MPS2, min=0.0))
-    else:
-        s = GravitySettings(
-            model,
-            mu_m3ps2=t.number("mu_m3ps2", MOON_MU_M3PS2, min=0.0, min_exclusive=True),
-            radius_m=t.number("radius_m", MOON_RADIUS_M, min=0.0, min_exclusive=True),
-        )
+def _plant(t: ConfigTable) -> PlantSettings:
+    """Each model reads its own constants; the other's are allowed (a flat base.toml's
+    ``g_mps2`` is inherited by a central scenario that extends it) and ignored."""
+    s = PlantSettings(
+        t.string("gravity", "flat", choices=GRAVITY_MODELS),
+        g_mps2=t.number("g_mps2", MOON_G_MPS2, min=0.0),
+        mu_m3ps2=t.number("mu_m3ps2", MOON_MU_M3PS2, min=0.0, min_exclusive=True),
+        radius_m=t.number("radius_m", MOON_RADIUS_M, min=0.0, min_exclusive=True),
+    )
     t.done()
     return s
 

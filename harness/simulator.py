@@ -37,7 +37,7 @@ class Simulator:
             attitude=vehicle.attitude,
             initial=scenario.initial.state(vehicle),
             terrain=self.terrain,
-            gravity=scenario.gravity.build(),
+            gravity=scenario.plant.build_gravity(),
             step_us=self.step_us,
         )
         self._applied: list[AppliedFault] = []

@@ -40,3 +40,5 @@ class Touchdown(NamedTuple):
     tilt_deg: float
     tilt_rate_dps: float
     propellant_kg: float
+    #: the ground's local slope under the footpads, degrees (+ rising toward +x)
+    slope_deg: float = 0.0

@@ -178,6 +178,12 @@ class Terrain:
         h0 = h[i]
         return h0 + (h[i + 1] - h0) * (u - i)
 
+    def slope_deg(self, x_m: float, half_span_m: float = 1.0) -> float:
+        """The slope under a footprint centred at x, degrees (+ rising toward +x):
+        atan((h(x + a) - h(x - a)) / 2a), a = ``half_span_m`` (the footpads' half-base)."""
+        rise = self.height(x_m + half_span_m) - self.height(x_m - half_span_m)
+        return math.degrees(math.atan(rise / (2.0 * half_span_m)))
+
     def heights_at(self, x_m: np.ndarray) -> np.ndarray:
         """Vectorised h(x) (same interpolation as ``height``)."""
         return np.asarray(np.interp(x_m, self.xs, self.heights), dtype=float)

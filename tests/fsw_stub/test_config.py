@@ -66,7 +66,9 @@ def test_missing_file_and_bad_syntax(tmp_path: Path) -> None:
 
 
 def test_example_config_is_valid_and_shows_the_defaults() -> None:
-    from fsw_stub.config import GateConfig, ScheduleConfig
+    from fsw_stub.config import BrakingConfig, GateConfig, NavConfig, ScheduleConfig
 
     cfg = load_config(Path(__file__).parents[2] / "fsw_stub" / "FSW.example.toml")
     assert cfg.gates == GateConfig() and cfg.schedule == ScheduleConfig()
+    assert cfg.braking == BrakingConfig() and cfg.nav == NavConfig()
+    assert cfg.lrf.max_tilt_deg == 90.0

@@ -63,21 +63,28 @@ def test_faults_and_sensors_are_delegated(tmp_path: Path) -> None:
     assert len(s.faults) == 1 and s.faults[0].kind == "late_acquisition"
 
 
-def test_curved_gravity_model(tmp_path: Path) -> None:
-    p = write(tmp_path, '[gravity]\nmodel = "curved"\n', name="c.toml")
-    # base.toml sets g_mps2, which a curved model does not take: located error
+def test_central_gravity_model(tmp_path: Path) -> None:
+    p = write(tmp_path, '[plant]\ngravity = "central"\nradius_m = 1.7e6\n', name="c.toml")
+    s = load_scenario(p)  # base.toml's g_mps2 is inherited, and ignored
+    g = s.plant.build_gravity()
+    assert s.plant.central and not g.uniform
+    assert g.rates(0.0, 0.0, 0.0)[3] == pytest.approx(-4.9028e12 / 1.7e6**2)
     with pytest.raises(ConfigError) as e:
-        load_scenario(p)
-    assert e.value.key == "gravity.g_mps2"
-    doc = (
-        BASE.read_text()
-        .replace("g_mps2 = 1.62\n", "")
-        .replace('model = "flat"', 'model = "curved"')
-    )
-    (tmp_path / "curved.toml").write_text(doc)
-    s = load_scenario(tmp_path / "curved.toml")
-    g = s.gravity.build()
-    assert not g.uniform and g.accel(0.0, 0.0)[1] == pytest.approx(-1.624, abs=2e-3)
+        load_scenario(write(tmp_path, "[plant]\nradius_m = -1\n", name="bad.toml"))
+    assert e.value.key == "plant.radius_m"
+
+
+def test_flat_is_the_default_gravity() -> None:
+    s = load_scenario(BASE)
+    assert s.plant.gravity == "flat" and s.plant.build_gravity().uniform
+
+
+def test_the_old_gravity_section_is_refused_with_where_it_went(tmp_path: Path) -> None:
+    doc = BASE.read_text().replace("[plant]", "[gravity]")
+    (tmp_path / "old.toml").write_text(doc)
+    with pytest.raises(ConfigError) as e:
+        load_scenario(tmp_path / "old.toml")
+    assert e.value.key == "gravity" and "[plant] gravity" in str(e.value)
 
 
 def test_initial_tilt_is_in_degrees() -> None:
@@ -95,7 +102,7 @@ def test_initial_tilt_is_in_degrees() -> None:
         ("", ["initial.alt_m=0"], "initial.alt_m", "> 0", 0),
         ("", ["run.control_period_us=45000"], "run.control_period_us", "multiple", 45000),
         ("", ["run.name=a b"], "run.name", "without spaces", "a b"),
-        ("", ['gravity.model="round"'], "gravity.model", "'flat'", "round"),
+        ("", ['plant.gravity="round"'], "plant.gravity", "'flat'", "round"),
         ("[campaign]\nruns = 3\n", [], "campaign", "known key", "campaign"),
         (
             "[[terrain.craters]]\nx_m = 0.0\ndiameter_m = 87000.0\n",

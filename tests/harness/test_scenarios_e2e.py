@@ -147,7 +147,7 @@ def test_artifacts_are_complete(tmp_path: Path) -> None:
         "command": None, "port": None,
     }  # fmt: skip
     assert set(res["touchdown"]) == {
-        "t_s", "vz_mps", "vx_mps", "tilt_deg", "tilt_rate_dps", "propellant_kg"
+        "t_s", "vz_mps", "vx_mps", "tilt_deg", "tilt_rate_dps", "propellant_kg", "slope_deg"
     }  # fmt: skip
     assert res["link"]["received"]["crc_errors"] == 0
     assert res["link"]["frames_sent"]["SYNC"] == res["metrics"]["ticks"]

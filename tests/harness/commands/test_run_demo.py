@@ -89,10 +89,21 @@ def test_missing_config_and_unopenable_port_exit_2(
 def test_demo_tells_the_m2_story_side_by_side(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["demo", "--fsw", "memory", "--out", str(tmp_path)]) == 0
+    # the terminal M2 scenario (the default, the whole descent, is ~8x longer to fly and
+    # draw; its calibration is tests/harness/test_full_descent.py's)
+    m2 = str(CONFIGS / "hakuto_r_m2.toml")
+    assert main(["demo", "--config", m2, "--fsw", "memory", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "naive: CRASH   robust: SOFT" in out
+    assert "HAKUTO-R Mission 2" in out and "naive: CRASH   robust: SOFT" in out
     assert "RESILIENCE's last telemetry: ~192 m at ~42 m/s" in out
     assert (tmp_path / "naive" / "descent.png").exists()
     assert (tmp_path / "robust" / "descent.png").exists()
+    assert (tmp_path / "comparison.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_demo_tells_the_im1_story(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--mission", "im1", "--fsw", "memory", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Intuitive Machines IM-1" in out and "naive: CRASH   robust: SOFT" in out
+    assert "'tipped'" in out  # among the broken limits
     assert (tmp_path / "comparison.png").read_bytes()[:4] == b"\x89PNG"

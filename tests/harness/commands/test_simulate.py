@@ -49,7 +49,15 @@ def test_free_fall_touchdown_in_result_json(
     assert rc == 0
     result = json.loads((out / "result.json").read_text())
     td = result["touchdown"]
-    assert set(td) == {"t_s", "vz_mps", "vx_mps", "tilt_deg", "tilt_rate_dps", "propellant_kg"}
+    assert set(td) == {
+        "t_s",
+        "vz_mps",
+        "vx_mps",
+        "tilt_deg",
+        "tilt_rate_dps",
+        "propellant_kg",
+        "slope_deg",
+    }
     assert td["t_s"] == pytest.approx(math.sqrt(2 * 100 / 1.62), abs=1e-8)
     assert td["vz_mps"] == pytest.approx(-math.sqrt(2 * 1.62 * 100), abs=1e-7)  # negative: down
     assert result["scenario"] == "base" and result["seed"] == 1

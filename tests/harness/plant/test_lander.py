@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.plant.actuators import AttitudeSpec, EngineSpec
-from harness.plant.gravity import G0_MPS2, CurvedMoonGravity, FlatGravity
+from harness.plant.gravity import G0_MPS2, FlatGravity
 from harness.plant.lander import InitialState, Lander
 from harness.plant.terrain import Cliff, Terrain
 
@@ -239,24 +239,3 @@ def test_time_is_an_integer_step_count() -> None:
     for _ in range(1000):
         pl.step()
     assert pl.truth.t_us == 3_000_000 and isinstance(pl.truth.t_us, int)
-
-
-def test_curved_moon_gravity_is_mu_over_r_squared() -> None:
-    g = CurvedMoonGravity()
-    gx, gz = g.accel(0.0, 0.0)
-    assert gx == 0.0 and gz == pytest.approx(-1.624, abs=2e-3)
-    gx, gz = g.accel(0.0, 100_000.0)
-    assert -gz == pytest.approx(4.9028e12 / (1_737_400.0 + 100_000.0) ** 2)
-    assert g.accel(1000.0, 0.0)[0] < 0.0  # toward the centre
-    pl = Lander(
-        dry_mass_kg=340.0,
-        propellant_kg=0.0,
-        engine=EngineSpec(3000.0, 0.1, ISP, 0.0, 0.0),
-        attitude=AttitudeSpec(0.1, 0.1),
-        initial=InitialState(0.0, 100.0, 0.0, 0.0, 0.0),
-        gravity=g,
-    )
-    run_until_touchdown(pl)
-    assert pl.touchdown is not None
-    g_surf = 4.9028e12 / 1_737_400.0**2
-    assert pl.touchdown.t_s == pytest.approx(math.sqrt(200 / g_surf), rel=1e-4)
