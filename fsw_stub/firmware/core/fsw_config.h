@@ -30,6 +30,7 @@ typedef struct {
     fsw_real lrf_stale_s;
     int32_t lrf_acquire_n;
     fsw_real lrf_max_latency_s;
+    fsw_real lrf_max_tilt_deg;
     fsw_real nav_g_mps2;
     fsw_real nav_accel_noise;
     fsw_real nav_bias_walk;
@@ -37,6 +38,8 @@ typedef struct {
     fsw_real nav_velocimeter_sigma_mps;
     fsw_real nav_fallback_after_s;
     fsw_real nav_blind_sigma_per_m;
+    fsw_real nav_radius_m;
+    fsw_real nav_mu_m3ps2;
     fsw_real gates_chi2;
     fsw_real gates_relief_floor_m;
     fsw_real gates_relief_frac;
@@ -58,6 +61,14 @@ typedef struct {
     fsw_real schedule_h_upright_m;
     fsw_real schedule_cutoff_height_m;
     fsw_real schedule_contact_plausible_m;
+    fsw_real braking_h_gate_m;
+    fsw_real braking_vz_gate_mps;
+    fsw_real braking_vx_gate_mps;
+    fsw_real braking_throttle;
+    fsw_real braking_min_tgo_s;
+    fsw_real braking_max_tgo_s;
+    fsw_real braking_velocity_only_tgo_s;
+    fsw_real braking_max_vertical_frac;
     fsw_real gains_k_vz;
     fsw_real gains_k_vx;
     fsw_real gains_max_ax_mps2;
@@ -80,7 +91,7 @@ typedef struct {
     double default_value;
 } fsw_cfg_key_t;
 
-#define FSW_CFG_N_KEYS 47
+#define FSW_CFG_N_KEYS 58
 static const fsw_cfg_key_t FSW_CFG_KEYS[FSW_CFG_N_KEYS] = {
     {"", "profile", offsetof(fsw_config_t, profile), FSW_CFG_PROFILE, 1, 0.0, 1.0, 0, 0.0},
     {"", "period_us", offsetof(fsw_config_t, period_us), FSW_CFG_INT, 1, 1.0, 10000000.0, 0, 0.0},
@@ -95,6 +106,7 @@ static const fsw_cfg_key_t FSW_CFG_KEYS[FSW_CFG_N_KEYS] = {
     {"lrf", "stale_s", offsetof(fsw_config_t, lrf_stale_s), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 1.0},
     {"lrf", "acquire_n", offsetof(fsw_config_t, lrf_acquire_n), FSW_CFG_INT, 0, 1.0, HUGE_VAL, 0, 3.0},
     {"lrf", "max_latency_s", offsetof(fsw_config_t, lrf_max_latency_s), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 4.0},
+    {"lrf", "max_tilt_deg", offsetof(fsw_config_t, lrf_max_tilt_deg), FSW_CFG_REAL, 0, 0.0, 90.0, 0, 90.0},
     {"nav", "g_mps2", offsetof(fsw_config_t, nav_g_mps2), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 1, 1.62},
     {"nav", "accel_noise", offsetof(fsw_config_t, nav_accel_noise), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.05},
     {"nav", "bias_walk", offsetof(fsw_config_t, nav_bias_walk), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.0002},
@@ -102,6 +114,8 @@ static const fsw_cfg_key_t FSW_CFG_KEYS[FSW_CFG_N_KEYS] = {
     {"nav", "velocimeter_sigma_mps", offsetof(fsw_config_t, nav_velocimeter_sigma_mps), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.2},
     {"nav", "fallback_after_s", offsetof(fsw_config_t, nav_fallback_after_s), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.2},
     {"nav", "blind_sigma_per_m", offsetof(fsw_config_t, nav_blind_sigma_per_m), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.3},
+    {"nav", "radius_m", offsetof(fsw_config_t, nav_radius_m), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.0},
+    {"nav", "mu_m3ps2", offsetof(fsw_config_t, nav_mu_m3ps2), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 1, 4902800000000.0},
     {"gates", "chi2", offsetof(fsw_config_t, gates_chi2), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 1, 6.63},
     {"gates", "relief_floor_m", offsetof(fsw_config_t, gates_relief_floor_m), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 15.0},
     {"gates", "relief_frac", offsetof(fsw_config_t, gates_relief_frac), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.125},
@@ -123,6 +137,14 @@ static const fsw_cfg_key_t FSW_CFG_KEYS[FSW_CFG_N_KEYS] = {
     {"schedule", "h_upright_m", offsetof(fsw_config_t, schedule_h_upright_m), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 15.0},
     {"schedule", "cutoff_height_m", offsetof(fsw_config_t, schedule_cutoff_height_m), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.3},
     {"schedule", "contact_plausible_m", offsetof(fsw_config_t, schedule_contact_plausible_m), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 50.0},
+    {"braking", "h_gate_m", offsetof(fsw_config_t, braking_h_gate_m), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.0},
+    {"braking", "vz_gate_mps", offsetof(fsw_config_t, braking_vz_gate_mps), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 50.0},
+    {"braking", "vx_gate_mps", offsetof(fsw_config_t, braking_vx_gate_mps), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 10.0},
+    {"braking", "throttle", offsetof(fsw_config_t, braking_throttle), FSW_CFG_REAL, 0, 0.0, 1.0, 0, 0.95},
+    {"braking", "min_tgo_s", offsetof(fsw_config_t, braking_min_tgo_s), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 1, 5.0},
+    {"braking", "max_tgo_s", offsetof(fsw_config_t, braking_max_tgo_s), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 1, 3000.0},
+    {"braking", "velocity_only_tgo_s", offsetof(fsw_config_t, braking_velocity_only_tgo_s), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 30.0},
+    {"braking", "max_vertical_frac", offsetof(fsw_config_t, braking_max_vertical_frac), FSW_CFG_REAL, 0, 0.0, 1.0, 0, 0.8},
     {"gains", "k_vz", offsetof(fsw_config_t, gains_k_vz), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.8},
     {"gains", "k_vx", offsetof(fsw_config_t, gains_k_vx), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 0.3},
     {"gains", "max_ax_mps2", offsetof(fsw_config_t, gains_max_ax_mps2), FSW_CFG_REAL, 0, 0.0, HUGE_VAL, 0, 1.5},
