@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from harness.errors import HarnessError
+from harness.fswlog import BoundedLog
 from harness.link.base import Link
 from harness.link.pty import PtyPair
 from harness.link.serial import SerialLink
@@ -67,12 +68,16 @@ class FswEndpoint:
     process: subprocess.Popen[bytes] | None = None
     stderr_path: Path | None = None
     _stderr_fh: IO[bytes] | None = field(default=None, repr=False)
+    #: a launched child's capped output (harness.fswlog); its tail is read from memory
+    log: BoundedLog | None = field(default=None, repr=False)
 
     def exit_code(self) -> int | None:
         """The child's exit code once it has exited; None while running or when no child."""
         return None if self.process is None else self.process.poll()
 
     def stderr_tail(self, lines: int = 15) -> str:
+        if self.log is not None:
+            return self.log.tail(lines)
         if self.stderr_path is None or not self.stderr_path.exists():
             return ""
         if self._stderr_fh is not None:
@@ -88,6 +93,8 @@ class FswEndpoint:
             reap(self.process)
             if self._stderr_fh is not None:
                 self._stderr_fh.close()
+            if self.log is not None:
+                self.log.close()
 
 
 def reap(proc: subprocess.Popen[bytes] | None) -> None:
@@ -110,6 +117,8 @@ class LaunchRequest:
     fsw_config: Path
     command: str | None = None
     port: str | None = None
+    #: the rate a device port is opened at (None: pyserial's 115200)
+    baud: int | None = None
 
 
 Launcher = Callable[[LaunchRequest], FswEndpoint]
@@ -133,13 +142,14 @@ def launch(
     fsw_config: Path,
     command: str | None = None,
     port: str | None = None,
+    baud: int | None = None,
 ) -> FswEndpoint:
     """Start or connect to the FSW of the given kind; the caller must ``close`` it."""
     try:
         launcher = _REGISTRY[FswKind(kind)]
     except (KeyError, ValueError):
         raise LaunchError(f"unknown FSW kind {kind!r}: one of {sorted(_REGISTRY)}") from None
-    return launcher(LaunchRequest(FswKind(kind), run_dir, fsw_config, command, port))
+    return launcher(LaunchRequest(FswKind(kind), run_dir, fsw_config, command, port, baud))
 
 
 def stub_command(port: str, config: Path) -> list[str]:
@@ -151,22 +161,23 @@ def spawn_on_pty(
 ) -> FswEndpoint:
     """Start the child holding the pty's slave from birth, so its death is a hang-up."""
     stderr_path = run_dir / "fsw_stderr.log"
-    fh = stderr_path.open("wb")
+    log = BoundedLog(stderr_path)
     try:
         proc = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
-            stdout=fh,
+            stdout=log.write_fd,
             stderr=subprocess.STDOUT,
             close_fds=True,
-            pass_fds=pty.pass_fds,
+            pass_fds=(*pty.pass_fds, log.write_fd),
         )
     except OSError as exc:
-        fh.close()
+        log.close()
         pty.close()
         raise LaunchError(f"cannot start the FSW ({shlex.join(argv)}): {exc}") from exc
+    log.child_started()
     pty.release_slave()
-    return FswEndpoint(kind, pty, what, proc, stderr_path, fh)
+    return FswEndpoint(kind, pty, what, proc, stderr_path, log=log)
 
 
 # --- the kinds ---------------------------------------------------------------------
@@ -219,7 +230,11 @@ def _c_memory(req: LaunchRequest) -> FswEndpoint:
 def _device(req: LaunchRequest) -> FswEndpoint:
     if not req.port:
         raise LaunchError("--fsw device needs --port URL (e.g. /dev/ttyUSB0)")
-    return FswEndpoint(req.kind, SerialLink(req.port), f"device at {req.port}")
+    if req.baud is None:
+        return FswEndpoint(req.kind, SerialLink(req.port), f"device at {req.port}")
+    return FswEndpoint(
+        req.kind, SerialLink(req.port, req.baud), f"device at {req.port}, {req.baud} baud"
+    )
 
 
 @register(FswKind.PYTHON_STUB)

@@ -183,7 +183,12 @@ def fly(spec: RunSpec) -> RunSummary:
         port = spec.port or fsw.port
         try:
             endpoint = launch(
-                kind, run_dir=run_dir, fsw_config=cfg_path, command=command, port=port
+                kind,
+                run_dir=run_dir,
+                fsw_config=cfg_path,
+                command=command,
+                port=port,
+                baud=line.baud if line is not None else None,
             )
         except BaseException:
             rd.discard()  # nothing flew: leave no stray run directory
