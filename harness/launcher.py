@@ -80,8 +80,9 @@ class FswEndpoint:
                 self._stderr_fh.close()
 
 
-def stub_command(port: str, config: Path) -> list[str]:
-    return [sys.executable, "-m", "fsw_stub", "--port", port, "--config", str(config)]
+def stub_command(port: str, config: Path, clock: str = "sync") -> list[str]:
+    argv = [sys.executable, "-m", "fsw_stub", "--port", port, "--config", str(config)]
+    return argv if clock == "sync" else [*argv, "--clock", clock]
 
 
 def _spawn(kind: FswKind, argv: list[str], run_dir: Path, pty: PtyPair, what: str) -> FswEndpoint:
@@ -112,6 +113,7 @@ def launch(
     fsw_config: Path,
     command: str | None = None,
     port: str | None = None,
+    stub_clock: str = "sync",
 ) -> FswEndpoint:
     """Start or connect to the FSW of the given kind; the caller must ``close`` it."""
     if kind is FswKind.MEMORY:
@@ -126,7 +128,7 @@ def launch(
         return FswEndpoint(kind, SerialLink(port), f"device at {port}")
     pty = PtyPair()
     if kind is FswKind.PYTHON_STUB:
-        argv = stub_command(pty.slave_path, fsw_config)
+        argv = stub_command(pty.slave_path, fsw_config, stub_clock)
         return _spawn(kind, argv, run_dir, pty, f"fsw_stub subprocess on {pty.slave_path}")
     if not command or "{port}" not in command:
         pty.close()

@@ -80,6 +80,8 @@ class SessionOutcome:
     harness_error: str | None = None
     #: per-stage wall time (µs per tick), when the loop was asked to time itself
     stage_us: dict[str, float] = field(default_factory=dict)
+    #: real time only: the wall clock's record (harness.pacing.PacingRecord)
+    pacing: Any = None
 
     @property
     def realtime_factor(self) -> float:

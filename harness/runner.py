@@ -35,8 +35,10 @@ from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
 from harness.link.line import SerialLine
 from harness.outcome import SessionOutcome, TickRow
+from harness.pacing import realtime_priority
 from harness.report.metrics import milestones
 from harness.report.observers import RowRecorder
+from harness.report.pacing import pacing_lines, plot_jitter
 from harness.report.telemetry import TelemetryWriter
 from harness.scenario import Scenario, load_scenario
 from harness.session import Session, SessionSettings
@@ -231,6 +233,7 @@ def fly(spec: RunSpec) -> RunSummary:
             fsw_config=cfg_path,
             command=spec.command or fsw.command,
             port=spec.port or fsw.port,
+            stub_clock=fsw.clock,
         )
         stack.callback(endpoint.close)
         simt = SimClock()
@@ -254,12 +257,21 @@ def fly(spec: RunSpec) -> RunSummary:
                 line=line,
                 resync_quiet_s=_resync_quiet_s(line),
                 max_missed_commands=fsw.max_missed_commands,
+                mode=scenario.run.mode,
+                step_us=scenario.run.step_us,
+                speed=scenario.run.speed,
             ),
             link=link,
             observers=(telemetry, recorder),
             sim_clock=simt,
         )
-        outcome = session.run()
+        realtime = scenario.run.mode == "realtime"
+        child = endpoint.process.pid if endpoint.process is not None else None
+        prio = scenario.run.rt_priority if realtime else 0
+        with realtime_priority(prio, child if kind is FswKind.PYTHON_STUB else None) as granted:
+            outcome = session.run()
+        if outcome.pacing is not None:
+            outcome.pacing.scheduling = granted
         endpoint.close()
         telemetry.close()
         rows = recorder.rows
@@ -270,6 +282,8 @@ def fly(spec: RunSpec) -> RunSummary:
             (run_dir / "result.json").write_text(json.dumps(_jsonable(result), indent=2) + "\n")
         if full and spec.plot:
             _plot(run_dir, scenario, profile, seed, result, rows)
+            if outcome.pacing is not None:
+                plot_jitter(run_dir / "jitter.png", outcome.pacing, title=scenario.name)
         return RunSummary(
             result=_jsonable(result),
             telemetry_sha256=telemetry.sha256,
@@ -294,7 +308,7 @@ def _result(
         "scenario": scenario.name,
         "config": spec.config if spec.config is not None else str(scenario.path),
         "seed": seed,
-        "mode": "lockstep",
+        "mode": scenario.run.mode,
         "fsw": {"kind": kind.value, "profile": profile, "endpoint": endpoint},
         "verdict": outcome.verdict.value,
         "causes": outcome.causes,
@@ -313,6 +327,8 @@ def _result(
         "link": outcome.link,
         "overrides": list(spec.overrides),
     }
+    if outcome.pacing is not None:
+        result["realtime"] = outcome.pacing.summary()
     if outcome.harness_error:
         result["harness_error"] = outcome.harness_error
     return result
@@ -416,6 +432,7 @@ def summary_lines(r: RunResult) -> list[str]:
         f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
         f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
     )
+    lines.extend(pacing_lines(res.get("realtime")))
     plot = ", descent.png" if (r.run_dir / "descent.png").exists() else ""
     lines.append(f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}{plot})")
     return lines
