@@ -1,4 +1,4 @@
-"""Run one scenario against a flight software in lockstep and give a verdict.
+"""Run one scenario against a flight software (lockstep or real time) and give a verdict.
 
 Writes runs/<scenario>-<profile>-s<seed>-<stamp>/ (or --out): result.json, telemetry.csv,
 capture.lhcap (decode with `lunar-hil decode`), descent.png. Exit 0; with --expect,
@@ -30,6 +30,18 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--expect", choices=[v.value for v in Verdict], help="exit 1 unless this verdict"
     )
     p.add_argument("--no-plot", action="store_true", help="skip descent.png")
+    p.add_argument(
+        "--mode", choices=("lockstep", "realtime"), help="who owns time (default: the scenario's)"
+    )
+    p.add_argument("--speed", type=float, help="realtime: sim seconds per wall second")
+    p.add_argument(
+        "--rt-priority",
+        type=int,
+        nargs="?",
+        const=50,
+        metavar="PRIO",
+        help="realtime: run under SCHED_FIFO at PRIO (default 50) where the OS permits",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             command=args.command,
             out=args.out,
-            overrides=tuple(args.overrides),
+            overrides=(*args.overrides, *_realtime_overrides(args)),
             plot=not args.no_plot,
         )
     )
@@ -54,3 +66,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"expected {args.expect}, got {result.result['verdict']}", file=sys.stderr)
         return 1
     return 0
+
+
+def _realtime_overrides(args: argparse.Namespace) -> list[str]:
+    """--mode, --speed and --rt-priority as the [run] keys they stand for."""
+    out = []
+    if args.mode:
+        out.append(f"run.mode={args.mode}")
+    if args.speed is not None:
+        out.append(f"run.speed={args.speed!r}")
+    if args.rt_priority is not None:
+        out.append(f"run.rt_priority={args.rt_priority}")
+    return out

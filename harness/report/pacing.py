@@ -45,11 +45,12 @@ def plot_jitter(path: Path, rec: PacingRecord, *, title: str) -> None:
     plt = _pyplot()
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 7))
     t = [i * rec.step_us / 1e6 for i in range(len(late_ms))]
-    ax1.plot(t, late_ms, ",", color="tab:blue")
+    ax1.plot(t, late_ms, ".", ms=2, color="tab:blue")
     p99 = percentile(late_ms, 99)
     ax1.axhline(p99, color="tab:orange", lw=1, label=f"p99 {p99:.3f} ms")
     ax1.axhline(JITTER_P99_BUDGET_MS, color="tab:red", lw=1, ls="--", label="budget 1 ms")
     ax1.set_yscale("symlog", linthresh=0.01)
+    ax1.set_ylim(bottom=0.0)
     ax1.set_xlabel("sim time, s")
     ax1.set_ylabel("step lateness, ms")
     ax1.set_title(
