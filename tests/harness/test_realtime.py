@@ -18,7 +18,7 @@ from harness.report.observers import RowRecorder
 from harness.session import Session, SessionSettings
 from harness.verdict import Verdict
 from packets import StateInit
-from tests.harness.test_session_supervision import FAKE, G, FreeFallSim
+from tests.harness.test_session_supervision import FAKE, FreeFallSim, G
 
 PERIOD_US = 50_000
 
@@ -54,7 +54,7 @@ def _fly(
 def test_a_prompt_fsw_flies_to_the_analytic_touchdown_with_pacing_figures(
     tmp_path: Path,
 ) -> None:
-    outcome, sim, rows, elapsed = _fly("good", tmp_path)
+    outcome, _sim, rows, _elapsed = _fly("good", tmp_path)
     t_td = math.sqrt(2 * 20.0 / G)
     assert outcome.verdict is Verdict.CRASH
     assert outcome.touchdown is not None
@@ -74,7 +74,7 @@ def test_a_prompt_fsw_flies_to_the_analytic_touchdown_with_pacing_figures(
 
 
 def test_a_fsw_a_period_behind_is_late_every_tick_and_still_flies(tmp_path: Path) -> None:
-    outcome, sim, rows, _ = _fly("hold", tmp_path)
+    outcome, _sim, _rows, _ = _fly("hold", tmp_path)
     assert outcome.verdict is Verdict.CRASH  # the commands (engine off) changed nothing
     rec = outcome.pacing
     assert rec is not None
@@ -98,7 +98,7 @@ def test_a_fsw_that_skips_every_other_period_is_missing_half_the_commands(
 
 
 def test_a_fsw_that_goes_silent_ends_as_fsw_timeout_not_a_hang(tmp_path: Path) -> None:
-    outcome, sim, rows, elapsed = _fly("silent", tmp_path, n=10)
+    outcome, _sim, _rows, elapsed = _fly("silent", tmp_path, n=10)
     assert outcome.verdict is Verdict.FSW_TIMEOUT
     assert "sent nothing for 21 control periods" in outcome.end_reason
     # 10 answered ticks, then 21 silent periods: ~1.55 s of sim, ~0.4 s of wall at 4x
@@ -114,7 +114,7 @@ def test_a_fsw_that_answers_without_commands_is_fsw_protocol(tmp_path: Path) -> 
 
 
 def test_a_fsw_that_dies_mid_run_is_fsw_crash_with_its_stderr(tmp_path: Path) -> None:
-    outcome, sim, rows, elapsed = _fly("exit", tmp_path, n=7)
+    outcome, _sim, _rows, elapsed = _fly("exit", tmp_path, n=7)
     assert outcome.verdict is Verdict.FSW_CRASH
     assert "code 3" in outcome.end_reason
     assert "exiting after 7 ticks" in outcome.end_reason

@@ -36,7 +36,7 @@ def _fly(config: Path, overrides: tuple[str, ...], kind: str, profile: str, out:
         plot=kind != "memory",
         overrides=overrides,
     )
-    summary = runner.fly(spec)
+    runner.fly(spec)
     return json.loads((out / "result.json").read_text()) | {"_dir": str(out)}
 
 
@@ -48,7 +48,7 @@ def test_a_short_hop_in_real_time_matches_lockstep_and_records_its_pacing(
     assert lockstep["mode"] == "lockstep" and rt["mode"] == "realtime"
     assert rt["verdict"] == lockstep["verdict"] == "soft"
     pacing = rt["realtime"]
-    assert REALTIME_KEYS <= set(pacing)
+    assert set(pacing) >= REALTIME_KEYS
     # wall-clock facts, honest on a loaded machine: on pace to 2 %, commands all along
     assert pacing["achieved_ratio"] == pytest.approx(1.0, abs=0.02)
     assert pacing["commands"] >= 0.9 * rt["ticks"]
@@ -94,4 +94,4 @@ def test_realtime_with_the_stub_on_its_own_clock_gives_the_lockstep_verdicts(
     print("\n".join(lines))
     for scenario, profile, lockstep, rt in results:
         assert rt["verdict"] == lockstep["verdict"], f"{scenario}/{profile}: " + "\n".join(lines)
-        assert REALTIME_KEYS <= set(rt["realtime"])
+        assert set(rt["realtime"]) >= REALTIME_KEYS
