@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "decode": "harness.commands.decode",
     "encode": "harness.commands.encode",
     "protocol": "harness.commands.protocol",
+    "bench": "harness.commands.bench",
 }
 
 
