@@ -17,13 +17,13 @@ tick k); more consecutive ticks without a valid command than allowed is
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from harness.clock import Clock, SimClock
 from harness.exchange import TickExchange, describe
 from harness.link.base import LinkError
-from harness.link.line import Line
+from harness.link.line import Direction, Line
 from harness.outcome import RunEnded, TickRow
 from harness.plant.state import Touchdown, Truth
 from harness.port import FswPort
@@ -50,6 +50,20 @@ class RunObserver(Protocol):
     """Fed one row per tick (telemetry writer, plot recorder, digests)."""
 
     def on_tick(self, row: TickRow) -> None: ...
+
+
+def queue_emissions(
+    h2f: Direction[Emission], encode: Callable[..., bytes], emissions: list[Emission]
+) -> None:
+    """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4)."""
+    last: list[Emission] = []
+    for e in emissions:
+        if e.sensor == "discretes":
+            last.append(e)
+        else:
+            h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
+    for e in last:
+        h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
 
 
 class LockstepLoop:
@@ -111,14 +125,7 @@ class LockstepLoop:
                     Verdict.NO_TOUCHDOWN,
                     f"sim-time limit {self.max_sim_time_us / 1e6:g} s reached in the air",
                 )
-            last: list[Emission] = []
-            for e in emissions:
-                if e.sensor == "discretes":
-                    last.append(e)
-                else:
-                    h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
-            for e in last:
-                h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
+            queue_emissions(h2f, encode, emissions)
             lrf: Lrf | None = None
             frames = []
             for frame, sent in h2f.arrived(t_k):

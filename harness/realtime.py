@@ -28,11 +28,10 @@ from harness.clock import SimClock
 from harness.exchange import describe
 from harness.link.base import LinkError
 from harness.link.line import Line
-from harness.lockstep import RunObserver, SimulatorLike
+from harness.lockstep import RunObserver, SimulatorLike, queue_emissions
 from harness.outcome import ExchangeCounts, RunEnded, TickRow
 from harness.pacing import PacingRecord, WallClock
 from harness.port import FswPort, Received
-from harness.sensors.base import Emission
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict, judge
 from packets import Apid, EngineCmd, Event, FswStatus, Lrf, Pong, Rejection, Sync, cuc_from_us
@@ -184,7 +183,7 @@ class RealtimeLoop:
                     Verdict.NO_TOUCHDOWN,
                     f"sim-time limit {self.max_sim_time_us / 1e6:g} s reached in the air",
                 )
-            self._queue(emissions)
+            queue_emissions(h2f, encode, emissions)
             tick = t % period == 0
             if tick and t > 0:
                 self._close_period(t)
@@ -201,19 +200,6 @@ class RealtimeLoop:
                 self._row(t, cmd, lrf, on_tick)
                 lrf = None
             t += step
-
-    def _queue(self, emissions: list[Emission]) -> None:
-        """The step's emissions onto the H2F line in order of due time, DISCRETES last."""
-        put = self.line.h2f.put
-        encode = self.port.framer.encode
-        last: list[Emission] = []
-        for e in emissions:
-            if e.sensor == "discretes":
-                last.append(e)
-            else:
-                put(e.due_us, encode(e.packet, e.cuc, check=False), e)
-        for e in last:
-            put(e.due_us, encode(e.packet, e.cuc, check=False), e)
 
     def _listen(self, t_next: int) -> None:
         """Read the FSW's frames until ``spin_s`` before ``t_next`` is due."""
