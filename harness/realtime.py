@@ -202,21 +202,26 @@ class RealtimeLoop:
             t += step
 
     def _listen(self, t_next: int) -> None:
-        """Read the FSW's frames until ``spin_s`` before ``t_next`` is due."""
+        """Read the FSW's frames until ``spin_s`` before ``t_next`` is due -- and at least
+        once without waiting, so a loop that has fallen behind still hears the FSW."""
         clock, port, simt, intake = self.clock, self.port, self.simt, self.exchange
         margin = clock.spin_s
         late_after = self.period_us
+        f2h = port.rx_line  # the modelled UART, when the scenario has one
         while True:
             left = clock.time_left(t_next) - margin
-            if left <= 0:
-                return
             simt.t_us = simt.horizon_us = max(self._t_us, clock.sim_us_at(clock.now()))
+            wait = max(0.0, min(left, self.read_slice_s))
+            if f2h is not None and (due := f2h.next_arrival_us()) is not None:
+                wait = min(wait, max(0.0, clock.time_left(due)))  # wake when it lands
             try:
-                items = port.read(min(left, self.read_slice_s))
+                items = port.read(wait)
             except (LinkError, OSError) as exc:
                 self.supervisor.ended_by_link(str(exc), self._t_us)
             if items:
                 intake.take(items, clock.sim_us_at(clock.now()), late_after)
+            if left <= 0:
+                return
 
     def _close_period(self, t: int) -> None:
         intake = self.exchange
