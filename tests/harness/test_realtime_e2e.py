@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness import runner
+from harness.pacing import RtPriorityError, realtime_priority
 from harness.runner import RunSpec
 from harness.scenario import load_scenario
 
@@ -65,12 +66,21 @@ PARITY = [
 ]
 
 
-def _parity_case(case: tuple[str, str], root: str) -> tuple[str, str, dict, dict]:
+def _fifo_permitted() -> bool:
+    try:
+        with realtime_priority(10):
+            return True
+    except RtPriorityError:
+        return False
+
+
+def _parity_case(case: tuple[str, str], root: str, rt_priority: int) -> tuple[str, str, dict, dict]:
     scenario, profile = case
     config = CONFIGS / f"{scenario}.toml"
     base = Path(root) / f"{scenario}-{profile}"
     lockstep = _fly(config, (), "python-stub", profile, base / "lockstep")
-    rt = _fly(config, ("run.mode=realtime", "fsw.clock=own"), "python-stub", profile, base / "rt")
+    realtime = ("run.mode=realtime", "fsw.clock=own", f"run.rt_priority={rt_priority}")
+    rt = _fly(config, realtime, "python-stub", profile, base / "rt")
     return scenario, profile, lockstep, rt
 
 
@@ -79,10 +89,17 @@ def _parity_case(case: tuple[str, str], root: str) -> tuple[str, str, dict, dict
 def test_realtime_with_the_stub_on_its_own_clock_gives_the_lockstep_verdicts(
     tmp_path: Path,
 ) -> None:
-    """nominal, M1 and M2 x both profiles (~17 min of sim, 3 at a time: ~9 min wall)."""
+    """nominal, M1 and M2 x both profiles (~17 min of sim, 3 at a time: ~9 min wall).
+
+    Under SCHED_FIFO where the OS permits: on a shared, loaded host (this 2-core machine
+    at load 8-12) SCHED_OTHER stalls the loop for hundreds of ms, and a second without
+    commands ends a run as it should -- that is the host failing the run, not the loop.
+    """
+    prio = 50 if _fifo_permitted() else 0
+    print(f"\nscheduling: {'SCHED_FIFO 50' if prio else 'SCHED_OTHER (FIFO refused)'}")
     results = []
     with ProcessPoolExecutor(max_workers=3) as pool:
-        futures = [pool.submit(_parity_case, case, str(tmp_path)) for case in PARITY]
+        futures = [pool.submit(_parity_case, case, str(tmp_path), prio) for case in PARITY]
         for fut in as_completed(futures):
             scenario, profile, lockstep, rt = fut.result()
             p = rt["realtime"]
