@@ -1,6 +1,6 @@
 """Codec throughput: encode (framing + CRC) and deframe + check + decode (CRC), frames/s.
 
-Budget (DESIGN.md): >= 200 k frames/s each way on the 2-core reference machine, with
+Budget (docs/design.md): >= 200 k frames/s each way on the 2-core reference machine, with
 construct as the single source of truth. construct's own interpreter is measured on the
 same frames for comparison. Prints the median over ``REPEATS`` repetitions.
 """
@@ -30,7 +30,7 @@ from packets import (
 from packets.icd import FrameStruct
 
 REPEATS = 7
-#: DESIGN.md: encode and deframe each >= 200 k frames/s
+#: docs/design.md: encode and deframe each >= 200 k frames/s
 BUDGET_K = 200.0
 TICKS = 2_000  # control ticks per repetition
 CONSTRUCT_FRAMES = 3_000

@@ -18,7 +18,7 @@ Side by side with another checkout (e.g. the commit before a change)::
     LUNAR_HIL_BASELINE=/tmp/base .venv/bin/python -m benchmarks loop
 
 runs each measurement in a fresh subprocess, alternating this tree and the baseline,
-and prints the ratios. Budget (DESIGN.md): memory >= 300x (target 400x), pty >= 100x
+and prints the ratios. Budget (docs/design.md): memory >= 300x (target 400x), pty >= 100x
 (target 200x).
 """
 

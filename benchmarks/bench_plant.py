@@ -1,6 +1,6 @@
 """Plant + sensors + faults alone, no FSW: real-time factor of the terminal descent.
 
-Budget (DESIGN.md): >= 2000x real time. The base scenario (3 km, -60 m/s, 10 ms plant
+Budget (docs/design.md): >= 2000x real time. The base scenario (3 km, -60 m/s, 10 ms plant
 step, IMU 100 Hz, LRF/attitude 10 Hz, contact probe 20 Hz) plus one LRF fault layer is
 flown open loop by a simple suicide-burn throttle law evaluated at 20 Hz, as the session
 would (advance_to each control tick), until touchdown (~116 s of sim time). Prints the
@@ -26,7 +26,7 @@ BASE = Path(__file__).resolve().parent.parent / "hil_configs" / "base.toml"
 #: one active fault layer on the LRF, so the fault path is in the measurement
 FAULTS = [{"kind": "bias", "sensor": "lrf", "bias": 2.0}]
 G = 1.62
-#: DESIGN.md "Performance budgets": plant + sensors + faults alone, x real time
+#: docs/design.md "Performance budgets": plant + sensors + faults alone, x real time
 BUDGET_X = 2000.0
 
 

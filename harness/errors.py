@@ -20,3 +20,13 @@ class ConfigError(HarnessError, ValueError):
 
 class InputError(HarnessError, ValueError):
     """Bad user input to a command (a line of JSON, a CSV row): names where and what."""
+
+
+class SignalInterrupt(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled like Ctrl-C: a run ends ``aborted`` with its files."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum

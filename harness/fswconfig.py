@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from harness.config.table import ConfigTable
 from harness.plant.state import Truth
 from packets import StateInit
@@ -94,38 +96,23 @@ def state_init(truth: Truth, s: FswSettings) -> StateInit:
     )
 
 
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError(f"cannot write {v!r} to TOML")
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
 def dump_toml(doc: Mapping[str, Any]) -> str:
-    """A small TOML writer for nested tables of scalars and arrays (what FSW.toml needs)."""
-    lines: list[str] = []
+    """TOML text of ``doc`` (tomli-w: keys quoted and strings escaped as TOML needs).
 
-    def emit(table: Mapping[str, Any], prefix: str) -> None:
-        scalars = [(k, v) for k, v in table.items() if not isinstance(v, Mapping)]
-        subs = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
-        if prefix and scalars:
-            lines.append(f"\n[{prefix}]")
-        for k, v in scalars:
-            lines.append(f"{k} = {_toml_value(v)}")
-        for k, v in subs:
-            emit(v, f"{prefix}.{k}" if prefix else k)
+    A NaN or infinite constant is refused (TOML can spell it; no FSW should get it)."""
+    _check_finite(doc, "")
+    return tomli_w.dumps(doc)
 
-    emit(doc, "")
-    return "\n".join(lines).lstrip("\n") + "\n"
+
+def _check_finite(v: Any, where: str) -> None:
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"cannot write {v!r} to TOML for the FSW (at {where or 'top'})")
+    if isinstance(v, Mapping):
+        for k, x in v.items():
+            _check_finite(x, f"{where}.{k}" if where else str(k))
+    elif isinstance(v, list | tuple):
+        for i, x in enumerate(v):
+            _check_finite(x, f"{where}[{i}]")
 
 
 def fsw_toml(

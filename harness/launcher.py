@@ -138,3 +138,18 @@ def launch(
         for tok in shlex.split(command)
     ]
     return _spawn(kind, argv, run_dir, pty, f"{shlex.join(argv)} on {pty.slave_path}")
+
+
+#: the kinds that fly the reference stub, whose FSW.toml the harness can check up front
+STUB_KINDS = (FswKind.PYTHON_STUB, FswKind.MEMORY)
+
+
+def check_stub_config(doc: dict[str, object], where: str) -> None:
+    """Validate an FSW.toml document with the stub's own reader before anything starts.
+
+    Raises the stub's ``ConfigError`` (with ``key``, ``expected``, ``found``) for the
+    caller to locate in the scenario (``fsw.stub.<key>``).
+    """
+    from fsw_stub.config import config_from_mapping  # the launcher owns the stub imports
+
+    config_from_mapping(doc, where)

@@ -55,15 +55,13 @@ class RunObserver(Protocol):
 def queue_emissions(
     h2f: Direction[Emission], encode: Callable[..., bytes], emissions: list[Emission]
 ) -> None:
-    """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4)."""
-    last: list[Emission] = []
-    for e in emissions:
-        if e.sensor == "discretes":
-            last.append(e)
-        else:
-            h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
-    for e in last:
-        h2f.put(e.due_us, encode(e.packet, e.cuc, check=False), e)
+    """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4);
+    each framed once, when due, so sequence counts follow the line order."""
+    if emissions:
+        first = [e for e in emissions if e.sensor != "discretes"]
+        if len(first) < len(emissions):
+            first += [e for e in emissions if e.sensor == "discretes"]
+        h2f.put_all([(e.due_us, encode(e.packet, e.cuc, False), e) for e in first])
 
 
 class LockstepLoop:

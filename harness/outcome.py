@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from harness.plant.state import Touchdown, Truth
@@ -78,8 +78,8 @@ class SessionOutcome:
     propellant_out_us: int | None = None
     #: the traceback when the run ended on a harness error (verdict "aborted")
     harness_error: str | None = None
-    #: per-stage wall time (µs per tick), when the loop was asked to time itself
-    stage_us: dict[str, float] = field(default_factory=dict)
+    #: "SIGINT", "SIGTERM" or "SIGHUP" when a signal ended the run (verdict "aborted")
+    interrupted_by: str | None = None
     #: real time only: the wall clock's record (harness.pacing.PacingRecord)
     pacing: Any = None
 
@@ -94,7 +94,7 @@ def causes(
     nav_flags_seen: int,
     exchange: ExchangeCounts,
 ) -> list[str]:
-    """The causes tagged beside a verdict (DESIGN.md "Verdicts")."""
+    """The causes tagged beside a verdict (docs/design.md "Verdicts")."""
     out = []
     if propellant_out:
         out.append(Cause.FUEL_EXHAUSTED.value)

@@ -4,7 +4,7 @@ Installed with lunar-hil (entry point ``pytest11``). A test asks for the ``hil``
 and states what the landing must do; the command line chooses which FSW it flies::
 
     def test_m2_is_survived(hil):
-        result = hil.run("hil_configs/hakuto_r_m2.toml", profile="robust")
+        result = hil.run("hakuto_r_m2", profile="robust")   # a shipped scenario, or a path
         assert result.verdict == "soft", result.end_reason
 
     pytest                                        # the stub in-process (memory link)
@@ -12,20 +12,23 @@ and states what the landing must do; the command line chooses which FSW it flies
     pytest --hil-fsw device --hil-port /dev/ttyUSB0   # a dev board on the bench
     pytest --hil-fsw process --hil-command "./fsw --port {port}"
 
-Every run's artifacts go to the test's tmp_path (or ``--hil-out DIR``), and the verdict,
-the end reason and the run directory are printed when a test fails.
+Every run's artifacts go to the test's tmp_path (or ``--hil-out DIR``, one directory per
+test named by its node id), and the verdict, the end reason and the run directory are
+printed when a test fails. The harness is imported only when a test uses the fixture, so
+an unrelated pytest run does not pay for the plugin.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness import runner
-from harness.launcher import FswKind
+#: the FSW kinds (harness.launcher.FswKind), spelt here so the plugin imports nothing heavy
+FSW_KINDS = ("python-stub", "process", "device", "memory")
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,13 @@ class Hil:
         overrides: tuple[str, ...] | list[str] = (),
         plot: bool = False,
     ) -> HilResult:
+        from harness import runner  # imported when a test flies, not when pytest starts
+        from harness.scenarios import find_scenario
+
         config = Path(config)
-        if not config.is_absolute():
+        if not config.is_absolute() and (Path(self._request.config.rootpath) / config).exists():
             config = Path(self._request.config.rootpath) / config
+        config = find_scenario(config)
         out = self.out / f"{config.stem}-{profile or 'default'}-{len(self.runs)}"
         r = runner.run(
             runner.RunRequest(
@@ -100,7 +107,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--hil-fsw",
         default="memory",
-        choices=[k.value for k in FswKind],
+        choices=FSW_KINDS,
         help="FSW kind for the hil fixture (default: memory, the stub in-process)",
     )
     group.addoption("--hil-port", default=None, help="serial URL for --hil-fsw device")
@@ -111,7 +118,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def hil(request: pytest.FixtureRequest, tmp_path: Path) -> Hil:
     opt = request.config.getoption
-    out = Path(opt("--hil-out")) / request.node.name if opt("--hil-out") else tmp_path
+    out = Path(opt("--hil-out")) / _safe(request.node.nodeid) if opt("--hil-out") else tmp_path
     return Hil(opt("--hil-fsw"), opt("--hil-port"), opt("--hil-command"), out, request)
 
 
@@ -124,3 +131,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call" and report.failed and isinstance(fixture, Hil) and fixture.runs:
         lines = [f"{r.verdict}: {r.end_reason} -> {r.run_dir}" for r in fixture.runs]
         report.sections.append(("lunar-hil runs", "\n".join(lines)))
+
+
+def _safe(nodeid: str) -> str:
+    """A node id as one directory name: ``tests/a.py::test_x[1]`` -> ``tests_a.py__test_x_1_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", nodeid)

@@ -15,12 +15,12 @@ nothing kept (the FSW's files live in a temporary directory for the run).
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
 import tempfile
+import tomllib
 import traceback
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ from typing import Any
 from harness.clock import SimClock
 from harness.config.table import ConfigTable, blame_override
 from harness.errors import ConfigError, HarnessError
-from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init, write_fsw_toml
-from harness.launcher import FswKind, launch
+from harness.fswconfig import FswSettings, fsw_settings, fsw_toml, state_init
+from harness.launcher import STUB_KINDS, FswEndpoint, FswKind, check_stub_config, launch
 from harness.link.base import Link
 from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
@@ -38,78 +38,17 @@ from harness.outcome import SessionOutcome, TickRow
 from harness.pacing import realtime_priority
 from harness.report.metrics import milestones
 from harness.report.observers import RowRecorder
-from harness.report.pacing import pacing_lines, plot_jitter
+from harness.report.pacing import plot_jitter
+from harness.report.summary import CAPTURE_NAME, jsonable, plot_milestones, summary_lines
 from harness.report.telemetry import TelemetryWriter
+from harness.rundir import RunDir, RunDirError, signals_deferred
+from harness.runspec import ARTIFACT_POLICIES, RunRequest, RunResult, RunSpec, RunSummary
 from harness.scenario import Scenario, load_scenario
 from harness.session import Session, SessionSettings
 from harness.simulator import Simulator
 from harness.verdict import Verdict
 from packets import SPECS, Apid
 from packets.icd import MAX_FRAME_LEN
-
-CAPTURE_NAME = "capture.lhcap"
-ARTIFACT_POLICIES = ("none", "result", "full")
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    """What the command line asks for: a scenario file, overrides and choices."""
-
-    config: Path
-    profile: str | None = None
-    seed: int | None = None
-    fsw_kind: str | None = None
-    port: str | None = None
-    command: str | None = None
-    out: Path | None = None
-    overrides: tuple[str, ...] = ()
-    plot: bool = True
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One run, fully described, picklable: the same spec gives the same bytes anywhere."""
-
-    scenario: Scenario
-    seed: int | None = None
-    profile: str | None = None
-    fsw_kind: str | None = None
-    port: str | None = None
-    command: str | None = None
-    #: the run directory (``artifacts`` "result"/"full"); None: under runs/
-    out: Path | None = None
-    artifacts: str = "full"
-    plot: bool = True
-    #: return the telemetry rows in the summary (plots, tests)
-    keep_rows: bool = False
-    #: for the record and for blaming a bad value on its --set
-    overrides: tuple[str, ...] = ()
-    config: str | None = None
-
-
-@dataclass
-class RunSummary:
-    """What a run gives back: result.json's object, the telemetry digest, where it lives."""
-
-    result: dict[str, Any]
-    telemetry_sha256: str | None
-    run_dir: Path | None
-    rows: list[TickRow] | None = field(default=None, repr=False)
-    #: the session's outcome (in-process callers only; not sent across processes)
-    outcome: SessionOutcome | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def verdict(self) -> str:
-        return str(self.result["verdict"])
-
-
-@dataclass
-class RunResult:
-    """``run``'s answer: the run directory, result.json's object and the rows."""
-
-    run_dir: Path
-    result: dict[str, Any]
-    rows: list[TickRow]
 
 
 def _settings(scenario: Scenario, overrides: tuple[str, ...]) -> FswSettings:
@@ -151,15 +90,19 @@ def spec_for(req: RunRequest) -> RunSpec:
         command=req.command,
         out=req.out,
         plot=req.plot,
+        force=req.force,
         keep_rows=True,
         overrides=req.overrides,
         config=str(req.config),
     )
 
 
-def run(req: RunRequest) -> RunResult:
+def run(req: RunRequest, observers: tuple[Any, ...] = ()) -> RunResult:
     """Fly a command-line request; a harness error raises after the artifacts are written."""
-    summary = fly(spec_for(req))
+    summary = fly(dataclasses.replace(spec_for(req), observers=observers))
+    for o in observers:
+        if hasattr(o, "done"):
+            o.done()
     assert summary.run_dir is not None and summary.rows is not None
     if summary.result.get("harness_error"):
         raise HarnessError(
@@ -189,12 +132,16 @@ def execute(spec: RunSpec) -> RunSummary:
 
 def fly(spec: RunSpec) -> RunSummary:
     """Fly ``spec`` and write its artifacts; raises ``HarnessError`` for a bad scenario,
-    FSW or port (before anything flies)."""
+    FSW, port or run directory (before anything flies). The verdict is never lost to an
+    artifact that cannot be written: ``result["artifact_errors"]`` says which and why."""
     if spec.artifacts not in ARTIFACT_POLICIES:
         raise ConfigError("RunSpec", "artifacts", f"one of {ARTIFACT_POLICIES}", spec.artifacts)
     scenario = spec.scenario
     fsw = _settings(scenario, spec.overrides)
-    profile = spec.profile or fsw.profile
+    stub = dict(fsw.stub)
+    # one source of truth for the profile: --profile, else [fsw.stub] profile, else [fsw]
+    profile = spec.profile or stub.pop("profile", None) or fsw.profile
+    stub.pop("profile", None)
     seed = scenario.run.seed if spec.seed is None else spec.seed
     kind = FswKind(spec.fsw_kind or fsw.kind)
     line = _line(scenario)
@@ -205,45 +152,58 @@ def fly(spec: RunSpec) -> RunSummary:
     full = spec.artifacts == "full"
     with ExitStack() as stack:
         if spec.artifacts == "none":
-            run_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lunar-hil-")))
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lunar-hil-")))
+            rd = RunDir(tmp / "run")
         else:
-            run_dir = spec.out or run_dir_for(scenario, profile, seed)
-            run_dir.mkdir(parents=True, exist_ok=True)
+            rd = RunDir(spec.out or run_dir_for(scenario, profile, seed), force=spec.force)
+        stack.callback(rd.release)
+        run_dir = rd.path
         vehicle = scenario.vehicle
-        cfg_path = write_fsw_toml(
-            run_dir / "FSW.toml",
-            fsw_toml(
-                profile=profile,
-                period_us=scenario.run.control_period_us,
-                vehicle={
-                    "dry_mass_kg": vehicle.dry_mass_kg,
-                    "max_thrust_n": vehicle.max_thrust_n,
-                    "min_throttle": vehicle.min_throttle,
-                    "isp_s": vehicle.isp_s,
-                },
-                mount_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
-                extra=fsw.stub,
-            ),
+        fsw_doc = fsw_toml(
+            profile=profile,
+            period_us=scenario.run.control_period_us,
+            vehicle={
+                "dry_mass_kg": vehicle.dry_mass_kg,
+                "max_thrust_n": vehicle.max_thrust_n,
+                "min_throttle": vehicle.min_throttle,
+                "isp_s": vehicle.isp_s,
+            },
+            mount_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
+            extra=stub,
         )
+        if kind in STUB_KINDS:
+            _check_stub(tomllib.loads(fsw_doc), scenario, fsw, rd)
+        if not rd.write("FSW.toml", fsw_doc):
+            raise RunDirError(f"{run_dir}: cannot write FSW.toml: {rd.errors['FSW.toml']}")
+        cfg_path = rd.file("FSW.toml")
         sim = Simulator(scenario, seed)
         init = state_init(sim.truth, fsw)
-        endpoint = launch(
-            kind,
-            run_dir=run_dir,
-            fsw_config=cfg_path,
-            command=spec.command or fsw.command,
-            port=spec.port or fsw.port,
-            stub_clock=fsw.clock,
-        )
+        command = spec.command or fsw.command
+        port = spec.port or fsw.port
+        try:
+            endpoint = launch(
+                kind,
+                run_dir=run_dir,
+                fsw_config=cfg_path,
+                command=command,
+                port=port,
+                stub_clock=fsw.clock,
+            )
+        except BaseException:
+            rd.discard()  # nothing flew: leave no stray run directory
+            raise
         stack.callback(endpoint.close)
+        if endpoint.stderr_path is not None:
+            rd.written.append(endpoint.stderr_path.name)
         simt = SimClock()
         link: Link = endpoint.link
+        capture: CaptureWriter | None = None
         if full:
-            capture = CaptureWriter(run_dir / CAPTURE_NAME)
+            capture = CaptureWriter(rd.file(CAPTURE_NAME))
             stack.callback(capture.close)
+            rd.written.append(CAPTURE_NAME)
             link = CapturedLink(endpoint.link, capture, simt.now)
-        telemetry = TelemetryWriter(run_dir / "telemetry.csv" if full else None)
-        stack.callback(telemetry.close)
+        telemetry = TelemetryWriter(None)
         recorder = RowRecorder()
         session = Session(
             sim,
@@ -262,7 +222,7 @@ def fly(spec: RunSpec) -> RunSummary:
                 speed=scenario.run.speed,
             ),
             link=link,
-            observers=(telemetry, recorder),
+            observers=(telemetry, recorder, *spec.observers),
             sim_clock=simt,
         )
         realtime = scenario.run.mode == "realtime"
@@ -272,20 +232,43 @@ def fly(spec: RunSpec) -> RunSummary:
             outcome = session.run()
         if outcome.pacing is not None:
             outcome.pacing.scheduling = granted
-        endpoint.close()
-        telemetry.close()
-        rows = recorder.rows
-        result = _result(spec, scenario, seed, kind, profile, endpoint.description, outcome, sim)
-        result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
-        result["telemetry_sha256"] = telemetry.sha256
-        if spec.artifacts != "none":
-            (run_dir / "result.json").write_text(json.dumps(_jsonable(result), indent=2) + "\n")
-        if full and spec.plot:
-            _plot(run_dir, scenario, profile, seed, result, rows)
-            if outcome.pacing is not None:
-                plot_jitter(run_dir / "jitter.png", outcome.pacing, title=scenario.name)
+        with signals_deferred():  # a Ctrl-C now lands after the artifacts, not inside one
+            endpoint.close()
+            telemetry.close()
+            rows = recorder.rows
+            result = _result(spec, scenario, seed, kind, profile, endpoint, outcome, sim)
+            result["fsw"]["command"] = command if kind is FswKind.PROCESS else None
+            result["fsw"]["port"] = port if kind is FswKind.DEVICE else None
+            result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
+            result["telemetry_sha256"] = telemetry.sha256
+            if capture is not None:
+                capture.close()
+                if capture.error is not None:
+                    rd.errors[CAPTURE_NAME] = f"incomplete: {capture.error.strerror}"
+            if full:
+                rd.record("telemetry.csv", lambda: telemetry.write(rd.file("telemetry.csv")))
+                if spec.plot:
+                    rd.record(
+                        "descent.png", lambda: _plot(run_dir, scenario, profile, seed, result, rows)
+                    )
+                    if outcome.pacing is not None:
+                        pacing = outcome.pacing
+                        rd.record(
+                            "jitter.png",
+                            lambda: plot_jitter(rd.file("jitter.png"), pacing, title=scenario.name),
+                        )
+            if spec.artifacts != "none":
+                rd.written.append("result.json")
+                result["artifacts"] = sorted(rd.written)
+                result["artifact_errors"] = dict(rd.errors)
+                text = json.dumps(jsonable(result), indent=2) + "\n"
+                if not rd.write("result.json", text):
+                    rd.written.remove("result.json")
+                    rd.record("result.json", lambda: _write_what_fits(rd.file("result.json"), text))
+                    result["artifact_errors"] = dict(rd.errors)
+                result["artifacts"] = sorted(rd.written)
         return RunSummary(
-            result=_jsonable(result),
+            result=jsonable(result),
             telemetry_sha256=telemetry.sha256,
             run_dir=None if spec.artifacts == "none" else run_dir,
             rows=rows if spec.keep_rows else None,
@@ -294,13 +277,38 @@ def fly(spec: RunSpec) -> RunSummary:
     raise AssertionError("unreachable")  # pragma: no cover (ExitStack does not swallow)
 
 
+def _check_stub(doc: dict[str, Any], scenario: Scenario, fsw: FswSettings, rd: RunDir) -> None:
+    """A bad ``[fsw.stub]`` is a located scenario error before launch (exit 2), not an
+    FSW that dies on its FSW.toml; the key is named as the scenario spells it."""
+    try:
+        check_stub_config(doc, "FSW.toml")
+    except ValueError as exc:
+        rd.discard()
+        key = getattr(exc, "key", "?")
+        table = ConfigTable(scenario.raw.get("fsw", {}), str(scenario.path), "fsw")
+        raise ConfigError(
+            table.table("stub").file_of(str(key).split(".")[0]),
+            f"fsw.stub.{key}",
+            str(getattr(exc, "expected", exc)),
+            getattr(exc, "found", None),
+        ) from None
+
+
+def _write_what_fits(path: Path, text: str) -> None:
+    """As much of ``text`` as the disk takes (a full disk still keeps the head)."""
+    with path.open("w") as fh:
+        for i in range(0, len(text), 512):
+            fh.write(text[i : i + 512])
+            fh.flush()
+
+
 def _result(
     spec: RunSpec,
     scenario: Scenario,
     seed: int,
     kind: FswKind,
     profile: str,
-    endpoint: str,
+    endpoint: FswEndpoint,
     outcome: SessionOutcome,
     sim: Simulator,
 ) -> dict[str, Any]:
@@ -309,7 +317,7 @@ def _result(
         "config": spec.config if spec.config is not None else str(scenario.path),
         "seed": seed,
         "mode": scenario.run.mode,
-        "fsw": {"kind": kind.value, "profile": profile, "endpoint": endpoint},
+        "fsw": {"kind": kind.value, "profile": profile, "endpoint": endpoint.description},
         "verdict": outcome.verdict.value,
         "causes": outcome.causes,
         "end_reason": outcome.end_reason,
@@ -326,6 +334,7 @@ def _result(
         ],
         "link": outcome.link,
         "overrides": list(spec.overrides),
+        "interrupted_by": outcome.interrupted_by,
     }
     if outcome.pacing is not None:
         result["realtime"] = outcome.pacing.summary()
@@ -349,7 +358,7 @@ def _plot(
         rows,
         title=f"{scenario.name} · {profile} FSW · seed {seed} → {result['verdict']}",
         fault_windows=fault_windows_of(result["faults_applied"]),
-        milestones=_milestones(result["metrics"]),
+        milestones=plot_milestones(result["metrics"]),
         dry_mass_kg=scenario.vehicle.dry_mass_kg,
         lrf_tilt_rad=scenario.sensors.lrf.mount_tilt_rad,
     )
@@ -372,67 +381,15 @@ def scenario_load_bytes_per_s(scenario: Scenario) -> tuple[float, float]:
     return h2f, f2h
 
 
-def _milestones(m: dict[str, Any]) -> list[tuple[float, str]]:
-    out = []
-    if m.get("lrf_first_valid"):
-        fv = m["lrf_first_valid"]
-        out.append((fv["t_s"], f"LRF first valid {fv['alt_true_m']:.0f} m"))
-    if m.get("lrf_latched_failed"):
-        out.append((m["lrf_latched_failed"]["t_s"], "LRF latched failed"))
-    if m.get("propellant_out"):
-        out.append((m["propellant_out"]["t_s"], "propellant out"))
-    return out
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if hasattr(x, "item"):  # numpy scalars
-        return x.item()
-    return x
-
-
-def summary_lines(r: RunResult) -> list[str]:
-    """The short human summary `lunar-hil run` prints."""
-    res = r.result
-    lines = [f"verdict: {res['verdict'].upper()}  ({res['end_reason']})"]
-    if res["causes"]:
-        lines.append("causes: " + ", ".join(res["causes"]))
-    td = res["touchdown"]
-    if td:
-        lines.append(
-            f"touchdown: t={td['t_s']:.1f} s  v_z={td['vz_mps']:.2f} m/s"
-            f"  v_x={td['vx_mps']:.2f} m/s  tilt={td['tilt_deg']:.1f}°"
-            f"  propellant={td['propellant_kg']:.1f} kg"
-        )
-    m = res["metrics"]
-    fv = m.get("lrf_first_valid")
-    lines.append(
-        f"LRF first valid at {fv['alt_true_m']:.0f} m, {abs(fv['vz_true_mps']):.0f} m/s"
-        f" (t={fv['t_s']:.1f} s)"
-        if fv
-        else "LRF never valid"
-    )
-    if m.get("lrf_latched_failed"):
-        lt = m["lrf_latched_failed"]
-        lines.append(
-            f"LRF declared failed by the FSW at {lt['alt_true_m']:.0f} m (t={lt['t_s']:.1f} s)"
-        )
-    if m.get("propellant_out"):
-        po = m["propellant_out"]
-        lines.append(
-            f"propellant exhausted at t={po['t_s']:.1f} s,"
-            f" {po.get('alt_true_m', float('nan')):.0f} m up"
-        )
-    lines.append(
-        f"sim {res['sim_time_s']:.1f} s in {res['wall_time_s']:.2f} s wall:"
-        f" {res['realtime_factor']:.0f}x real time (FSW boot {res['boot_wall_s']:.2f} s)"
-    )
-    lines.extend(pacing_lines(res.get("realtime")))
-    plot = ", descent.png" if (r.run_dir / "descent.png").exists() else ""
-    lines.append(f"artifacts: {r.run_dir}/ (result.json, telemetry.csv, {CAPTURE_NAME}{plot})")
-    return lines
+__all__ = [
+    "CAPTURE_NAME",
+    "RunRequest",
+    "RunResult",
+    "RunSpec",
+    "RunSummary",
+    "execute",
+    "fly",
+    "run",
+    "spec_for",
+    "summary_lines",
+]

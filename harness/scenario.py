@@ -54,6 +54,11 @@ from harness.sensors.config import SensorsConfig, sensors_from_config
 
 #: sections read by others (the session, the FSW launcher): kept raw, not validated here
 RAW_SECTIONS = ("fsw", "link")
+#: every top-level key a scenario may have (``extends`` and ``replace`` are consumed
+#: while loading)
+TOP_LEVEL_KEYS = (
+    "run", "gravity", "vehicle", "initial", "terrain", "sensors", "faults", *RAW_SECTIONS,
+)  # fmt: skip
 #: Pike's simple-crater morphometry holds below this diameter
 SIMPLE_CRATER_MAX_D_M = 15_000.0
 
@@ -198,6 +203,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
 def scenario_from_doc(doc: dict[str, Any], path: Path) -> Scenario:
     top = ConfigTable(doc, str(path))
+    top.only(TOP_LEVEL_KEYS)  # a typo'd section (``extend``, ``[vehicel]``) first
     run = _run(top.table("run"), default_name=path.stem)
     gravity = _gravity(top.table("gravity"))
     vehicle = _vehicle(top.table("vehicle", required=True))

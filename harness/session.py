@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.clock import LockstepClock, SimClock
+from harness.errors import SignalInterrupt
 from harness.exchange import TickExchange
 from harness.launcher import FswEndpoint
 from harness.link.base import Link, LinkError
@@ -22,11 +23,14 @@ from harness.link.line import Line, SerialLine
 from harness.lockstep import LockstepLoop, RunObserver, SimulatorLike
 from harness.outcome import ExchangeCounts, RunEnded, SessionOutcome, causes
 from harness.pacing import DEFAULT_SPIN_S, WallClock
-from harness.port import BootTimeoutError, FswPort
+from harness.port import BootTimeoutError, FswPort, Received
 from harness.realtime import CommandIntake, RealtimeLoop
 from harness.supervisor import Supervisor
-from harness.verdict import Verdict
+from harness.verdict import Verdict, broken_limits
 from packets import Event, StateInit
+
+#: at the end of a run, read what the link already holds at most this many times
+_MAX_DRAIN_READS = 4096
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Session:
         )
         self.supervisor = Supervisor(endpoint)
         self.counts = ExchangeCounts()
+        #: the Ctrl-C or signal that ended the run, for the caller to re-raise when done
+        self.interrupt: KeyboardInterrupt | None = None
         self.events: list[tuple[float, Event]] = []
         self.loop: LockstepLoop | RealtimeLoop
         if settings.mode == "realtime":
@@ -143,11 +149,18 @@ class Session:
             self.supervisor.ended_by_link(str(exc), 0)
 
     def _drain(self) -> None:
-        """Record what the FSW sent after the last answer (no waiting for more)."""
+        """Record what the FSW had sent by the end of the run: read what is there already,
+        however it is chunked, without waiting for more."""
+        port = self.port
+        items: list[Received] = []
         try:
-            items = self.port.read(0.0)
+            for _ in range(_MAX_DRAIN_READS):
+                before = port.bytes_received
+                items += port.read(0.0)
+                if port.bytes_received == before:
+                    break
         except (LinkError, OSError):
-            items = []
+            pass
         self.loop.exchange.finish(items)
 
     def run(self) -> SessionOutcome:
@@ -165,9 +178,11 @@ class Session:
             self._drain()
         except RunEnded as end:
             verdict, reason = end.verdict, end.reason
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             verdict = Verdict.ABORTED
-            reason = f"interrupted by the operator at t={self.t_us / 1e6:.2f} s"
+            by = f"terminated by {exc}" if isinstance(exc, SignalInterrupt) else "interrupted"
+            reason = f"{by} at t={self.t_us / 1e6:.2f} s"
+            self.interrupt = exc
         except Exception as exc:  # a harness bug must not lose the run: keep what it had
             verdict = Verdict.ABORTED
             reason = f"harness error at t={self.t_us / 1e6:.2f} s: {type(exc).__name__}: {exc}"
@@ -175,14 +190,19 @@ class Session:
         wall = time.monotonic() - wall0
         td = self.sim.touchdown
         loop = self.loop
+        found = causes(
+            propellant_out=self.sim.propellant_out_us is not None,
+            nav_flags_seen=loop.nav_flags_seen,
+            exchange=self.counts,
+        )
+        if td is not None and verdict in (Verdict.CRASH, Verdict.MARGINAL):
+            limits = broken_limits(td)
+            found += [c.value for c, _ in limits]
+            reason += "; " + "; ".join(why for _, why in limits)
         return SessionOutcome(
             verdict=verdict,
             end_reason=reason,
-            causes=causes(
-                propellant_out=self.sim.propellant_out_us is not None,
-                nav_flags_seen=loop.nav_flags_seen,
-                exchange=self.counts,
-            ),
+            causes=found,
             touchdown=td,
             events=self.events,
             link=self._link_record(),
@@ -193,6 +213,11 @@ class Session:
             nav_flags_seen=loop.nav_flags_seen,
             propellant_out_us=self.sim.propellant_out_us,
             harness_error=harness_error,
+            interrupted_by=None
+            if self.interrupt is None
+            else str(self.interrupt)
+            if isinstance(self.interrupt, SignalInterrupt)
+            else "SIGINT",
             pacing=loop.pacing() if isinstance(loop, RealtimeLoop) else None,
         )
 

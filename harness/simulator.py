@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.faults.base import AppliedFault
+from harness.faults.build import build_chains
 from harness.plant.lander import Lander
 from harness.plant.state import Touchdown, Truth
 from harness.plant.terrain import Terrain
@@ -39,8 +40,13 @@ class Simulator:
             gravity=scenario.gravity.build(),
             step_us=self.step_us,
         )
+        self._applied: list[AppliedFault] = []
+        scenario.sensors.check_step(self.step_us)
+        chains = build_chains(
+            scenario.faults, scenario.sensors, self.seed, self.step_us, self._applied
+        )
         self.suite = SensorSuite(
-            scenario.sensors, scenario.faults, self.seed, self.step_us, self.terrain
+            scenario.sensors, self.seed, self.step_us, self.terrain, chains, self._applied
         )
         self.suite.on_step(self.lander.truth)  # sensors sample at t = 0 too
 

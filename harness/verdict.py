@@ -1,4 +1,4 @@
-"""Verdicts from the plant's truth at touchdown (DESIGN.md; thresholds after Chandrayaan-3)."""
+"""Verdicts from the plant's truth at touchdown (docs/design.md; thresholds after Chandrayaan-3)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ class Cause(StrEnum):
     LRF_FALLBACK = "fallback_navigation"
     ENGINE_CMD_REJECTED = "engine_cmd_rejected"
     ENGINE_CMD_LOST = "engine_cmd_lost"
+    #: the touchdown broke this limit of the verdict it missed (see ``broken_limits``)
+    TOUCHDOWN_VZ = "touchdown_vz"
+    TOUCHDOWN_VX = "touchdown_vx"
+    TOUCHDOWN_TILT = "touchdown_tilt"
+    TOUCHDOWN_TILT_RATE = "touchdown_tilt_rate"
     STALE_ANSWERS = "stale_answers"
 
 
@@ -58,3 +63,33 @@ def judge(touchdown: Touchdown, criteria: LandingCriteria = LandingCriteria()) -
     if vz <= c.marginal_vz_mps and vx <= c.marginal_vx_mps and tilt <= c.marginal_tilt_deg:
         return Verdict.MARGINAL
     return Verdict.CRASH
+
+
+def broken_limits(
+    touchdown: Touchdown, criteria: LandingCriteria = LandingCriteria()
+) -> list[tuple[Cause, str]]:
+    """Why a touchdown is not soft (or, for a crash, not marginal): each limit it broke,
+    as a cause and a line such as ``|v_z| 37.6 m/s > 3.0 m/s marginal limit``."""
+    c = criteria
+    verdict = judge(touchdown, criteria)
+    if verdict is Verdict.SOFT:
+        return []
+    level = "marginal" if verdict is Verdict.CRASH else "soft"
+    checks = [
+        (Cause.TOUCHDOWN_VZ, "|v_z|", abs(touchdown.vz_mps), "m/s",
+         c.marginal_vz_mps if level == "marginal" else c.soft_vz_mps),
+        (Cause.TOUCHDOWN_VX, "|v_x|", abs(touchdown.vx_mps), "m/s",
+         c.marginal_vx_mps if level == "marginal" else c.soft_vx_mps),
+        (Cause.TOUCHDOWN_TILT, "|tilt|", abs(touchdown.tilt_deg), "°",
+         c.marginal_tilt_deg if level == "marginal" else c.soft_tilt_deg),
+    ]  # fmt: skip
+    if level == "soft":
+        checks.append(
+            (Cause.TOUCHDOWN_TILT_RATE, "|tilt rate|", abs(touchdown.tilt_rate_dps), "°/s",
+             c.soft_tilt_rate_dps)
+        )  # fmt: skip
+    return [
+        (cause, f"{name} {value:.1f} {unit} > {limit:.1f} {unit} {level} limit")
+        for cause, name, value, unit, limit in checks
+        if value > limit
+    ]

@@ -292,7 +292,7 @@ class Framer:
         self.sent[apid] = self.sent.get(apid, 0) + 1
         return seq
 
-    def encode(self, packet: Packet, cuc: int, *, check: bool = True) -> bytes:
+    def encode(self, packet: Packet, cuc: int, check: bool = True) -> bytes:
         codec = _CODEC_OF_CLASS[type(packet)]
         if check and not codec.valid(packet):
             codec.check(packet)

@@ -3,12 +3,20 @@
 ``ConfigTable`` wraps one table together with where it came from (file and key path), so
 every error reads like ``hil_configs/m2.toml: vehicle.max_thrust_n: expected a number > 0,
 found -5``. Files may say ``extends = "base.toml"`` (relative to themselves); tables merge
-key by key, the extending file winning. ``--set a.b=value`` overrides parse the value as
-TOML (``3``, ``2.5``, ``true``, ``"text"``, ``[1, 2]``), else take it as a string.
+key by key, the extending file winning; arrays of tables (``[[faults]]``,
+``[[terrain.craters]]``) are *appended* to the parent's, unless the extending file says
+``replace = ["faults"]`` (key paths whose parent value it replaces). ``--set
+a.b=value`` overrides parse the value as TOML (``3``, ``2.5``, ``true``, ``"text"``,
+``[1, 2]``), else take it as a string.
+
+Every table remembers which file (or ``--set``) supplied each of its keys (``Sourced``),
+so an error in a parent file names the parent file, and a bad ``--set`` names itself.
+An unknown key is reported with the nearest known one ("did you mean ...?").
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -20,38 +28,97 @@ from harness.errors import ConfigError
 _MAX_EXTENDS_DEPTH = 16
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
+class Sourced(dict[str, Any]):
+    """A TOML table that knows which file (or ``--set``) supplied each of its keys."""
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, origin: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(data or {})
+        self.origin: dict[str, str] = dict(origin or {})
+
+    def source_of(self, key: str, default: str) -> str:
+        return self.origin.get(key, default)
+
+
+def _sourced(value: Any, file: str) -> Any:
+    """``value`` with every table in it a ``Sourced`` whose keys come from ``file``."""
+    if isinstance(value, Mapping):
+        return Sourced({k: _sourced(v, file) for k, v in value.items()}, dict.fromkeys(value, file))
+    if isinstance(value, list):
+        return [_sourced(v, file) for v in value]
+    return value
+
+
+def _is_table_array(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, Mapping) for x in v)
+
+
+def _merge(
+    base: Mapping[str, Any],
+    over: Mapping[str, Any],
+    replace: frozenset[str] = frozenset(),
+    at: str = "",
+) -> Sourced:
+    out = Sourced(base, getattr(base, "origin", {}))
+    over_origin = getattr(over, "origin", {})
     for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
-            out[k] = _merge(dict(out[k]), v)
+        path = f"{at}.{k}" if at else k
+        old: Any = out.get(k)
+        if isinstance(v, Mapping) and isinstance(old, Mapping):
+            out[k] = _merge(old, v, replace, path)
+        elif _is_table_array(v) and _is_table_array(old) and path not in replace:
+            out[k] = [*old, *v]  # tables append, each keeping its own origin
         else:
             out[k] = v
+        if k in over_origin:
+            out.origin[k] = over_origin[k]
     return out
 
 
-def load_toml(path: str | Path, _depth: int = 0) -> dict[str, Any]:
+def load_toml(path: str | Path, _chain: tuple[str, ...] = ()) -> dict[str, Any]:
     """Read a TOML file, resolving ``extends`` chains; errors name the file."""
     path = Path(path)
-    if _depth > _MAX_EXTENDS_DEPTH:
-        raise ConfigError(str(path), "extends", "a chain shorter than 16 files", "a cycle?")
+    where = str(path)
+    if path.resolve() in (Path(c).resolve() for c in _chain):
+        loop = " -> ".join([*_chain, where])
+        raise ConfigError(_chain[-1], "extends", "a chain without a cycle", loop)
+    if len(_chain) > _MAX_EXTENDS_DEPTH:
+        raise ConfigError(where, "extends", "a chain shorter than 16 files", len(_chain))
+    if path.is_dir():
+        raise ConfigError(where, "(file)", "a TOML file", "a directory")
     try:
         with path.open("rb") as fh:
-            doc = tomllib.load(fh)
+            raw = fh.read()
     except FileNotFoundError:
-        raise ConfigError(str(path), "(file)", "an existing TOML file", "no such file") from None
+        raise ConfigError(where, "(file)", "an existing TOML file", "no such file") from None
+    except OSError as exc:
+        raise ConfigError(where, "(file)", "a readable TOML file", exc.strerror) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            where, "(encoding)", "UTF-8 text", f"byte 0x{raw[exc.start]:02X} at offset {exc.start}"
+        ) from None
+    try:
+        doc = _sourced(tomllib.loads(text), where)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "(syntax)", "valid TOML", str(exc)) from None
+        raise ConfigError(where, "(syntax)", "valid TOML", str(exc)) from None
     parent = doc.pop("extends", None)
+    replace = doc.pop("replace", [])
+    if not isinstance(replace, list) or not all(isinstance(r, str) for r in replace):
+        raise ConfigError(where, "replace", "a list of key paths (strings)", replace)
     if parent is None:
-        return doc
+        if replace:
+            raise ConfigError(where, "replace", "a file that extends another", replace)
+        return doc  # type: ignore[no-any-return]
     if not isinstance(parent, str):
-        raise ConfigError(str(path), "extends", "a file name (string)", parent)
+        raise ConfigError(where, "extends", "a file name (string)", parent)
     target = path.parent / parent
     if not target.is_file():
-        raise ConfigError(str(path), "extends", "an existing TOML file", str(target))
-    base = load_toml(target, _depth + 1)
-    return _merge(base, doc)
+        raise ConfigError(where, "extends", "an existing TOML file", str(target))
+    base = load_toml(target, (*_chain, where))
+    return _merge(base, doc, frozenset(replace))
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -76,13 +143,15 @@ def blame_override(exc: ConfigError, overrides: list[str] | tuple[str, ...]) -> 
 
 
 def apply_overrides(doc: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Apply ``--set`` overrides to a loaded document (returns a new dict)."""
+    """Apply ``--set`` overrides to a loaded document (returns a new dict); each value
+    is sourced to its ``--set``, so an error in it names the ``--set``."""
     for text in overrides:
         keys, value = parse_override(text)
-        patch: dict[str, Any] = {keys[-1]: value}
+        where = f"--set {text}"
+        patch = _sourced({keys[-1]: value}, where)
         for k in reversed(keys[:-1]):
-            patch = {k: patch}
-        doc = _merge(doc, patch)
+            patch = Sourced({k: patch}, {k: where})
+        doc = _merge(doc, patch, frozenset([".".join(keys)]))
     return doc
 
 
@@ -101,8 +170,13 @@ class ConfigTable:
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
+    def file_of(self, name: str) -> str:
+        """Which file (or ``--set``) supplied key ``name`` of this table."""
+        data = self.data
+        return data.source_of(name, self.file) if isinstance(data, Sourced) else self.file
+
     def error(self, name: str, expected: str, found: object) -> ConfigError:
-        return ConfigError(self.file, self.key(name), expected, found)
+        return ConfigError(self.file_of(name), self.key(name), expected, found)
 
     def __contains__(self, name: str) -> bool:
         return name in self.data
@@ -112,6 +186,12 @@ class ConfigTable:
         if name in self.data:
             return self.data[name]
         if default is _REQUIRED:
+            # a required key missing beside one spelt the same but for case or - / _:
+            # the typo is the news
+            want = name.casefold().replace("-", "_")
+            near = [k for k in map(str, self.data) if k.casefold().replace("-", "_") == want]
+            if near:
+                raise self.error(near[0], f"a known key (did you mean {name!r}?)", near[0])
             raise self.error(name, "a value (required key)", "nothing")
         return default
 
@@ -146,6 +226,10 @@ class ConfigTable:
         if isinstance(v, bool) or not isinstance(v, int):
             raise self.error(name, "an integer", v)
         if (min is not None and v < min) or (max is not None and v > max):
+            if max is None:
+                raise self.error(name, f"an integer >= {min}", v)
+            if min is None:
+                raise self.error(name, f"an integer <= {max}", v)
             raise self.error(name, f"an integer in [{min}, {max}]", v)
         return v
 
@@ -169,7 +253,7 @@ class ConfigTable:
         v = self._get(name, _REQUIRED if required else {})
         if not isinstance(v, Mapping):
             raise self.error(name, "a table", v)
-        return ConfigTable(v, self.file, self.key(name))
+        return ConfigTable(v, self.file_of(name), self.key(name))
 
     def tables(self, name: str) -> Iterator[ConfigTable]:
         """An array of tables (``[[faults]]``), each with its index in the key path."""
@@ -177,13 +261,30 @@ class ConfigTable:
         if not isinstance(v, list) or not all(isinstance(x, Mapping) for x in v):
             raise self.error(name, "an array of tables ([[...]])", v)
         for i, item in enumerate(v):
-            yield ConfigTable(item, self.file, f"{self.key(name)}[{i}]")
+            file = (
+                next(iter(item.origin.values()), self.file)
+                if isinstance(item, Sourced)
+                else self.file
+            )
+            yield ConfigTable(item, file, f"{self.key(name)}[{i}]")
+
+    def only(self, known: tuple[str, ...]) -> None:
+        """Raise for a key outside ``known`` now (before reading the others)."""
+        for bad in sorted(set(self.data) - set(known)):
+            near = difflib.get_close_matches(bad, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {near[0]!r}?)" if near else f" (one of: {', '.join(known)})"
+            raise self.error(bad, "a known key here" + hint, bad)
 
     def done(self) -> None:
         """Raise for any key in this table that no getter asked for (a typo, usually)."""
         unknown = sorted(set(self.data) - self._seen)
         if unknown:
-            raise self.error(unknown[0], "a known key here", unknown[0])
+            bad = unknown[0]
+            near = difflib.get_close_matches(bad, sorted(self._seen), n=1, cutoff=0.6)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            if not near and self._seen:
+                hint = f" (one of: {', '.join(sorted(self._seen))})"
+            raise self.error(bad, "a known key here" + hint, bad)
 
 
 class _Required:

@@ -14,22 +14,12 @@ from typing import Any, NamedTuple
 
 from harness.faults.config import FaultSpec
 from harness.sensors.attitude import quaternion_of_tilt, tilt_of_quaternion
+from harness.sensors.base import Sample
 from packets import Attitude, Packet
 
 _new_tuple = tuple.__new__
 
-
-class Sample:
-    """One measurement on its way to the link (mutable; layers edit it in place)."""
-
-    __slots__ = ("acquired_us", "alt_m", "cuc", "due_us", "packet")
-
-    def __init__(self, packet: Packet, acquired_us: int, due_us: int, cuc: int, alt_m: float):
-        self.packet = packet
-        self.acquired_us = acquired_us  # true acquisition time
-        self.due_us = due_us  # delivery time so far
-        self.cuc = cuc  # the time stamp the packet will carry
-        self.alt_m = alt_m  # true altitude at acquisition (for schedules)
+__all__ = ["AppliedFault", "FaultLayer", "Sample"]
 
 
 class AppliedFault(NamedTuple):
@@ -62,6 +52,10 @@ class FaultLayer:
         self.counts: dict[str, int] = {}
         self.first_us: int | None = None
         self.last_us: int | None = None
+
+    @property
+    def index(self) -> int:
+        return self.spec.index
 
     def apply(self, s: Sample) -> bool:
         """Act on one sample; False when the sample is gone (dropped, inhibited)."""

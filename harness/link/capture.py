@@ -67,7 +67,11 @@ class CaptureError(HarnessError):
 
 
 class CaptureWriter:
-    """Appends records to a capture file; flushes on close."""
+    """Appends records to a capture file; flushes on close.
+
+    A write that fails (a full disk) never reaches the run: recording stops, the error
+    is kept in ``error`` and the capture holds every record before it.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -75,17 +79,27 @@ class CaptureWriter:
         self._fh.write(MAGIC)
         self._t0 = time.monotonic_ns()
         self.bytes_by_direction = [0, 0]
+        self.error: OSError | None = None
 
     def record(self, sim_us: int, direction: int, data: bytes) -> None:
-        if not data:
+        if not data or self.error is not None:
             return
-        self._fh.write(RECORD.pack(sim_us, time.monotonic_ns() - self._t0, direction, len(data)))
-        self._fh.write(data)
+        try:
+            self._fh.write(
+                RECORD.pack(sim_us, time.monotonic_ns() - self._t0, direction, len(data))
+            )
+            self._fh.write(data)
+        except OSError as exc:
+            self.error = exc
+            return
         self.bytes_by_direction[direction] += len(data)
 
     def close(self) -> None:
         if not self._fh.closed:
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError as exc:
+                self.error = self.error or exc
 
 
 def is_capture(head: bytes) -> bool:

@@ -175,6 +175,25 @@ class Direction(Generic[T]):
                 heapq.heappush(self._heap, (t, self._n, d, item))
                 self._n += 1
 
+    def put_all(self, items: Sequence[tuple[int, bytes, T]]) -> None:
+        """``put`` each ``(t_us, data, item)`` in order (one call for a tick's frames)."""
+        baud = self._baud
+        if baud is None:
+            for t, data, item in items:
+                self.put(t, data, item)
+            return
+        bits_us, rate = self._bits_us, self._rate
+        free = baud.free_us
+        append = self._queue.append
+        n_put = 0
+        for t, data, item in items:
+            n = len(data)
+            n_put += n
+            free = (t if t > free else free) + -(-(n * bits_us) // rate)
+            append((free, data, item))
+        baud.free_us = free
+        self.bytes_put += n_put
+
     def arrived(self, t_us: int) -> list[tuple[bytes, T | None]]:
         """Every piece that has arrived by ``t_us``, in arrival order (then put order)."""
         out: list[tuple[bytes, T | None]] = []

@@ -1,6 +1,6 @@
 """Gravity models: the acceleration at a point of the planar world frame (ICD §5).
 
-``FlatGravity`` is uniform (terminal descent: fine below ~3 km and ~300 m/s, FACTS.md).
+``FlatGravity`` is uniform (terminal descent: fine below ~3 km and ~300 m/s, docs/facts.md).
 ``CurvedMoonGravity`` is the point-mass field mu/r^2 of a Moon whose centre lies at
 (0, -R) under the origin, for descents from orbit; it is position dependent, so the
 integrator evaluates it at every RK4 stage.

@@ -58,18 +58,23 @@ def plot_descent(
     plt = _pyplot()
     fig, axes = plt.subplots(4, 1, figsize=(10, 11), sharex=True)
     ax = axes[0]
-    ax.plot(t, alt, "k-", lw=1.6, label="true altitude")
-    ax.plot(est_t, est_alt, "C1--", lw=1.3, label="FSW estimate")
-    if lrf_t:
-        ax.plot(lrf_t, lrf_alt, "C2.", ms=2.5, label="LRF (valid, as altitude)")
+    if lrf_t:  # under the truth, so the true altitude stays visible where they agree
+        ax.plot(
+            lrf_t, lrf_alt, "C2.", ms=1.8, alpha=0.5, zorder=1, label="LRF (valid, as altitude)"
+        )
+    ax.plot(t, alt, "k-", lw=1.6, zorder=3, label="true altitude")
+    ax.plot(est_t, est_alt, "C1--", lw=1.3, zorder=2, label="FSW estimate")
+    # touchdown (or the last tick): a marker on the altitude and speed panels
+    ax.plot(t[-1], alt[-1], "kX", ms=9, zorder=4, label=f"end: v_z {vz[-1]:.1f} m/s")
     ax.set_ylabel("altitude above terrain [m]")
     ax.legend(loc="upper right", fontsize=8)
     ax = axes[1]
     ax.plot(t, vz, "k-", lw=1.6, label="true v_z")
+    ax.plot(t[-1], vz[-1], "kX", ms=9)
     ax.plot(est_t, est_vz, "C1--", lw=1.3, label="FSW estimate")
     ax.axhline(-2.0, color="C3", lw=0.8, ls=":", label="soft limit -2 m/s")
     ax.set_ylabel("vertical speed [m/s]")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     ax = axes[2]
     ax.plot(t, thr, "C0-", lw=1.2, label="commanded throttle")
     ax.set_ylim(-0.05, 1.05)
@@ -84,16 +89,20 @@ def plot_descent(
             a.axvspan(
                 t0, t1, color="C3", alpha=0.12, label=label if (a is axes[0] and i < 4) else None
             )
-        for i, (tm, label) in enumerate(milestones):
+        for tm, _ in milestones:
             a.axvline(tm, color="0.4", lw=0.8, ls="--")
-            if a is axes[0]:
-                lo, hi = a.get_ylim()
-                y = hi - (0.04 + 0.3 * (i % 2)) * (hi - lo)  # stagger neighbouring labels
-                a.annotate(label, (tm, y), rotation=90, va="top", ha="right", fontsize=7)
+    # milestone labels in a strip above the top panel, staggered: never over the data
+    strip = axes[0].get_xaxis_transform()
+    for i, (tm, label) in enumerate(sorted(milestones)):
+        axes[0].annotate(
+            f"{label} (t={tm:.0f} s)", (tm, 1.0), xytext=(tm, 1.03 + 0.075 * (i % 3)),
+            textcoords=strip, xycoords=strip, fontsize=7, ha="left", va="bottom",
+            arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.6},
+        )  # fmt: skip
     if fault_windows:
         axes[0].legend(loc="upper right", fontsize=8)
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.95 if milestones else 0.98))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

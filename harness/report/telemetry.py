@@ -69,8 +69,7 @@ class TelemetryWriter:
         self.path = path
         self._rows: list[TickRow] = []
         self._sha: str | None = None
-        if path is not None:
-            path.touch()  # fail early (and visibly) on a directory that cannot be written
+        self._data = b""
 
     def on_tick(self, row: TickRow) -> None:
         self._rows.append(row)
@@ -85,18 +84,23 @@ class TelemetryWriter:
             raise RuntimeError("TelemetryWriter.sha256 before close()")
         return self._sha
 
+    def _bytes(self) -> bytes:
+        head = ",".join(COLUMNS) + "\n"
+        return (head + "".join(",".join(telemetry_row(r)) + "\n" for r in self._rows)).encode()
+
     def close(self) -> None:
+        """Format the rows (and write them, when the writer has a path)."""
         if self._sha is not None:
             return
-        text = (
-            ",".join(COLUMNS)
-            + "\n"
-            + "".join(",".join(telemetry_row(r)) + "\n" for r in self._rows)
-        )
-        data = text.encode()
-        self._sha = hashlib.sha256(data).hexdigest()
+        self._data = self._bytes()
+        self._sha = hashlib.sha256(self._data).hexdigest()
         if self.path is not None:
-            self.path.write_bytes(data)
+            self.path.write_bytes(self._data)
+
+    def write(self, path: Path) -> None:
+        """Write the file (after ``close``); an OSError is the caller's to keep."""
+        self.close()
+        path.write_bytes(self._data)
 
 
 def write_telemetry(path: Path, rows: Sequence[TickRow]) -> str:

@@ -8,7 +8,7 @@ SYNC(k), every emission with ``due_us <= t_k``, in order of ``due_us``.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from harness.plant.state import Truth
 from packets import Packet
@@ -34,3 +34,32 @@ class Sensor(Protocol):
     period_us: int
 
     def sample(self, truth: Truth) -> Packet | None: ...
+
+
+class Sample:
+    """One measurement on its way to the link (mutable; layers edit it in place)."""
+
+    __slots__ = ("acquired_us", "alt_m", "cuc", "due_us", "packet")
+
+    def __init__(self, packet: Packet, acquired_us: int, due_us: int, cuc: int, alt_m: float):
+        self.packet = packet
+        self.acquired_us = acquired_us  # true acquisition time
+        self.due_us = due_us  # delivery time so far
+        self.cuc = cuc  # the time stamp the packet will carry
+        self.alt_m = alt_m  # true altitude at acquisition (for schedules)
+
+
+class SampleLayer(Protocol):
+    """A step between a sensor's true sample and its packet (a sensor fault, built by
+    harness.faults and handed to the suite prebuilt: sensors know no fault kinds)."""
+
+    @property
+    def index(self) -> int:
+        """Its position among the scenario's faults (the order of result.json's summary)."""
+        ...
+
+    def apply(self, s: Sample) -> bool:
+        """Act on one sample; False when the sample is gone (dropped, inhibited)."""
+        ...
+
+    def summary(self) -> dict[str, Any]: ...

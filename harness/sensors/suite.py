@@ -11,16 +11,13 @@ IMU, LRF, attitude, velocimeter, discretes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from harness.faults.base import AppliedFault, FaultLayer, Sample
-from harness.faults.build import build_chains
-from harness.faults.config import FaultSpec
 from harness.plant.state import Truth
 from harness.sensors.attitude import StarTracker
-from harness.sensors.base import Emission, Sensor
+from harness.sensors.base import Emission, Sample, SampleLayer, Sensor
 from harness.sensors.config import SensorCommon, SensorsConfig
 from harness.sensors.discretes import ContactProbe
 from harness.sensors.imu import InertialUnit
@@ -32,7 +29,7 @@ from packets.icd import CUC_FINE_PER_S as _CUC_FINE_PER_S
 __all__ = ["RangeTarget", "SensorSuite"]
 
 _due = itemgetter(0)
-_Plan = tuple[Callable[[Truth], Packet | None], int, str, list[FaultLayer]]
+_Plan = tuple[Callable[[Truth], Packet | None], int, str, Sequence[SampleLayer]]
 #: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
 _new_tuple = tuple.__new__
 #: above this many sample phases per common cycle, fall back to a modulo per channel
@@ -44,7 +41,9 @@ class _Channel:
 
     __slots__ = ("latency_us", "layers", "name", "period_us", "rank", "sensor")
 
-    def __init__(self, sensor: Sensor, rank: int, latency_us: int, layers: list[FaultLayer]):
+    def __init__(
+        self, sensor: Sensor, rank: int, latency_us: int, layers: Sequence[SampleLayer]
+    ) -> None:
         self.sensor = sensor
         self.name = sensor.name
         self.period_us = sensor.period_us
@@ -68,16 +67,18 @@ class SensorSuite:
     def __init__(
         self,
         config: SensorsConfig,
-        faults: list[FaultSpec],
         seed: int,
         step_us: int,
         terrain: RangeTarget,
+        layers: Mapping[str, Sequence[SampleLayer]] | None = None,
+        applied: list[Any] | None = None,
     ) -> None:
         config.check_step(step_us)
-        self.applied: list[AppliedFault] = []
-        chains = build_chains(faults, config, seed, step_us, self.applied)
+        #: every action every layer took (the list the layers were built to append to)
+        self.applied: list[Any] = [] if applied is None else applied
+        chains = dict(layers or {})
         self._layers = [layer for chain in chains.values() for layer in chain]
-        self._layers.sort(key=lambda layer: layer.spec.index)
+        self._layers.sort(key=lambda layer: layer.index)
         noise = config.noise
         candidates: list[tuple[SensorCommon, Sensor]] = [
             (config.imu, InertialUnit(config.imu, seed, noise=noise)),
@@ -90,8 +91,8 @@ class SensorSuite:
         for rank, (cfg, sensor) in enumerate(candidates):
             if cfg.enabled:
                 latency_us = round(cfg.latency_s * 1e6 / step_us) * step_us
-                layers = chains.get(sensor.name, [])
-                self._channels.append(_Channel(sensor, rank, latency_us, layers))
+                chain = chains.get(sensor.name, [])
+                self._channels.append(_Channel(sensor, rank, latency_us, chain))
         self._pending: list[Emission] = []
         self._in_order = True  # pending is sorted by due_us
         self._last_due = -1

@@ -268,7 +268,7 @@ class Outcome:
 
 
 def verdict_of(td: Touchdown | None) -> str:
-    """DESIGN.md thresholds (tilt rate is not modelled here)."""
+    """docs/design.md thresholds (tilt rate is not modelled here)."""
     if td is None:
         return "no_touchdown"
     if abs(td.vz_mps) <= 2.0 and abs(td.vx_mps) <= 0.5 and abs(td.tilt_deg) <= 10.0:

@@ -61,3 +61,9 @@ def test_bad_fsw_section_names_file_and_key() -> None:
         fsw_settings(ConfigTable({"profile": "smart"}, "m2.toml", "fsw"))
     with pytest.raises(ConfigError, match=r"fsw\.alt_eror_m"):
         fsw_settings(ConfigTable({"alt_eror_m": 3.0}, "m2.toml", "fsw"))
+
+
+def test_fsw_toml_quotes_keys_and_escapes_strings() -> None:
+    """Review finding 11: a key with a space or a string holding a newline round-trips."""
+    doc = {"gains": {"kp vz": 1.0}, "note": 'two\nlines "quoted"'}
+    assert tomllib.loads(dump_toml(doc)) == doc

@@ -100,7 +100,7 @@ def test_initial_tilt_is_in_degrees() -> None:
         (
             "[[terrain.craters]]\nx_m = 0.0\ndiameter_m = 87000.0\n",
             [],
-            "terrain.craters[0].diameter_m",
+            "terrain.craters[2].diameter_m",
             "<= 15000",
             87000.0,
         ),

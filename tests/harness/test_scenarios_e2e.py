@@ -54,7 +54,7 @@ def test_hakuto_r_m2_naive_meets_its_lrf_late_and_fast_and_crashes(
     assert -75 <= fv["vz_true_mps"] <= -55  # the plan at ~900 m was ~44 m/s
     assert res["verdict"] == "crash"
     assert res["touchdown"]["vz_mps"] <= -30
-    # no software fault: it took its LRF and braked -- too late to slow down (FACTS.md)
+    # no software fault: it took its LRF and braked -- too late to slow down (docs/facts.md)
     assert "lrf_latched_failed" not in res["causes"]
     assert res["metrics"]["max_abs_alt_error_m"] >= 1000  # flew on a 1.1 km error
 
@@ -90,8 +90,8 @@ def test_lrf_latency_is_handled_by_robust(tmp_path: Path, stamped: bool) -> None
     if stamped:
         config = tmp_path / "stamped.toml"
         config.write_text(
-            f'extends = "{CONFIGS / "lrf_latency.toml"}"\n\n[[faults]]\nkind = "latency"\n'
-            'sensor = "lrf"\nlatency_s = 2.0\nstamped = true\n'
+            f'extends = "{CONFIGS / "lrf_latency.toml"}"\nreplace = ["faults"]\n'
+            '[[faults]]\nkind = "latency"\nsensor = "lrf"\nlatency_s = 2.0\nstamped = true\n'
         )
     res = run(tmp_path, "lrf_latency", "robust", "memory", config=config)
     assert res["verdict"] == "soft", res["end_reason"]
@@ -143,7 +143,8 @@ def test_artifacts_are_complete(tmp_path: Path) -> None:
         assert key in res, key
     assert res["mode"] == "lockstep"
     assert res["fsw"] == {
-        "kind": "memory", "profile": "naive", "endpoint": res["fsw"]["endpoint"]
+        "kind": "memory", "profile": "naive", "endpoint": res["fsw"]["endpoint"],
+        "command": None, "port": None,
     }  # fmt: skip
     assert set(res["touchdown"]) == {
         "t_s", "vz_mps", "vx_mps", "tilt_deg", "tilt_rate_dps", "propellant_kg"

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from harness.config.table import ConfigTable
+from harness.faults.base import AppliedFault
+from harness.faults.build import build_chains
 from harness.faults.config import FaultSpec, faults_from_config
 from harness.plant.state import Truth
 from harness.sensors.base import Emission
@@ -106,7 +108,12 @@ def make_suite(
     seed: int = 1,
     terrain: RampTerrain = FLAT,
 ) -> SensorSuite:
-    return SensorSuite(config or sensors(), fault_specs or [], seed, STEP_US, terrain)
+    """A suite with its fault chains prebuilt, as the simulator builds them."""
+    config = config or sensors()
+    applied: list[AppliedFault] = []
+    config.check_step(STEP_US)
+    chains = build_chains(fault_specs or [], config, seed, STEP_US, applied)
+    return SensorSuite(config, seed, STEP_US, terrain, chains, applied)
 
 
 def of(emissions: list[Emission], sensor: str) -> list[Emission]:

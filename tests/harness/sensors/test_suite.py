@@ -7,11 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.errors import ConfigError
-from harness.sensors.suite import SensorSuite
 from packets import cuc_from_us
 from tests.harness.sensors.fakes import (
-    FLAT,
-    STEP_US,
     descent,
     faults,
     make_suite,
@@ -95,7 +92,7 @@ def _emissions(seed: int) -> list[object]:
         {"kind": "dropout", "sensor": "imu", "p": 0.2},
         {"kind": "latency", "sensor": "lrf", "latency_s": 0.1, "jitter_s": 0.2},
     )
-    suite = SensorSuite(sensors(True, **ALL_ON), specs, seed, STEP_US, FLAT)
+    suite = make_suite(sensors(True, **ALL_ON), specs, seed=seed)
     return [tuple(e) for e in run(suite, descent(5.0), drain_us=10**7)]
 
 
@@ -114,5 +111,5 @@ def test_a_fault_on_a_disabled_sensor_is_a_located_error() -> None:
 
 def test_a_rate_that_is_not_a_whole_number_of_steps_is_a_located_error() -> None:
     with pytest.raises(ConfigError) as info:
-        SensorSuite(sensors(imu={"rate_hz": 400.0}), [], 1, STEP_US, FLAT)
+        make_suite(sensors(imu={"rate_hz": 400.0}))
     assert info.value.file == "test.toml" and info.value.key == "sensors.imu.rate_hz"

@@ -1,0 +1,145 @@
+"""A run's directory: its own, never shared, never inherited, and nothing lost in it.
+
+* Created exclusively: an existing non-empty directory is refused unless ``force``
+  (which clears it first); a lock file held for the run's life makes a second run into
+  the same directory fail at once, naming the first one's pid. Creating the lock is also
+  the writability check, made before anything is launched.
+* Every artifact is written through ``write``/``record``: the run lists exactly what it
+  wrote (never a stale file of an earlier run), and a write that fails (a full disk, a
+  read-only mount) is kept as an error, not raised, so the verdict is never lost.
+* ``discard()`` removes a directory this run created when nothing flew (a launch that
+  failed leaves no stray directory).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from harness.errors import HarnessError
+
+LOCK_NAME = ".lunar-hil.lock"
+
+
+class RunDirError(HarnessError):
+    """A run directory that cannot be used; the message says why and what to do."""
+
+
+class RunDir:
+    def __init__(self, path: Path, *, force: bool = False) -> None:
+        if str(path) in ("", "."):
+            raise RunDirError(f"--out {str(path)!r}: expected a directory for this run's files")
+        self.path = path
+        self.written: list[str] = []
+        self.errors: dict[str, str] = {}
+        self._created = False
+        self._lock: Path | None = None
+        if path.exists() and not path.is_dir():
+            raise RunDirError(f"{path}: expected a directory for the run, found a file")
+        if path.is_dir():
+            entries = [p for p in path.iterdir()]
+            lock = path / LOCK_NAME
+            if lock.exists():
+                raise RunDirError(f"{path}: in use by another run ({_lock_owner(lock)})")
+            if entries and not force:
+                raise RunDirError(
+                    f"{path}: not empty ({len(entries)} entries, e.g. {entries[0].name});"
+                    " refusing to mix runs -- choose another --out or add --force to clear it"
+                )
+            for p in entries:
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+        else:
+            try:
+                path.mkdir(parents=True)
+            except FileExistsError:  # another run made it between our look and now
+                raise RunDirError(f"{path}: created by another run just now") from None
+            except OSError as exc:
+                raise RunDirError(
+                    f"{path}: cannot create the run directory: {exc.strerror}"
+                ) from None
+            self._created = True
+        self._take_lock()
+
+    def _take_lock(self) -> None:
+        lock = self.path / LOCK_NAME
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            raise RunDirError(f"{self.path}: in use by another run ({_lock_owner(lock)})") from None
+        except OSError as exc:
+            raise RunDirError(f"{self.path}: not writable: {exc.strerror}") from None
+        try:
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError as exc:
+            os.close(fd)
+            lock.unlink(missing_ok=True)
+            raise RunDirError(f"{self.path}: not writable: {exc.strerror}") from None
+        os.close(fd)
+        self._lock = lock
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    def record(self, name: str, write: Callable[[], object]) -> bool:
+        """Write one artifact with ``write()``; keep an OSError as this artifact's error."""
+        try:
+            write()
+        except OSError as exc:
+            self.errors[name] = _why(exc)
+            return False
+        if name not in self.written:
+            self.written.append(name)
+        return True
+
+    def write(self, name: str, text: str) -> bool:
+        return self.record(name, lambda: self.file(name).write_text(text))
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.unlink(missing_ok=True)
+            self._lock = None
+
+    def discard(self) -> None:
+        """Remove what this run made (when nothing flew)."""
+        self.release()
+        if self._created:
+            shutil.rmtree(self.path, ignore_errors=True)
+        else:
+            for name in self.written:
+                self.file(name).unlink(missing_ok=True)
+
+
+def _lock_owner(lock: Path) -> str:
+    try:
+        return f"pid {lock.read_text().strip()}; remove {lock.name} if that run is gone"
+    except OSError:
+        return "unknown pid"
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    return exc.strerror or str(exc)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP while artifacts are written: a Ctrl-C then lands
+    after them (the run's files are complete), never half-way through one."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # not the main thread, or no such call
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
