@@ -3,7 +3,7 @@
 `lunar-hil bench --port /dev/ttyUSB0 --baud 115200`: PING/PONG round trip (p50/p99/max),
 sustained throughput both ways against the line's capacity, frames lost or corrupted
 (the board's own PONG counters against what was sent), and whether the link is fit for
-the scenario's rates (--config; default hil_configs/nominal.toml). Only PING is sent:
+the scenario's rates (--config; default the shipped nominal). Only PING is sent:
 nothing starts a descent. `lunar-hil bench --host`: how late this machine's sleeps
 wake, with and without SCHED_FIFO, before a real-time campaign. Exit 0 when fit,
 1 when not, 2 for a port that cannot be opened (absent, busy, no permission).
@@ -15,7 +15,6 @@ import argparse
 import errno
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import serial
@@ -27,8 +26,7 @@ from harness.link.serial import SerialLink
 from harness.link.url import open_link
 from harness.runner import scenario_load_bytes_per_s
 from harness.scenario import load_scenario
-
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "hil_configs" / "nominal.toml"
+from harness.scenarios import find_scenario
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -39,7 +37,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pings", type=int, default=200, help="round trips to time (default 200)")
     p.add_argument("--burst", type=int, default=1000, help="PINGs in the throughput burst")
     p.add_argument("--timeout", type=float, default=0.5, help="wait for one PONG, s")
-    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="scenario for the rates")
+    p.add_argument(
+        "--config", default="nominal", help="scenario (file or shipped name) for the rates"
+    )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         link.close()
-    scenario = load_scenario(args.config)
+    scenario = load_scenario(find_scenario(args.config))
     verdicts = fitness(report, scenario_load_bytes_per_s(scenario), scenario.run.control_period_us)
     s = report.summary()
     if args.json:
