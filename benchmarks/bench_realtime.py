@@ -4,7 +4,7 @@ at 60 s of sim). Step jitter p50/p99/max, overruns, achieved ratio, command late
 the drift (the last step's lateness: absolute deadlines cannot accumulate more) --
 once under SCHED_OTHER, once under SCHED_FIFO where the OS permits.
 
-Budgets (DESIGN.md; meant for an idle machine -- say the load beside any figure):
+Budgets (docs/design.md; meant for an idle machine -- say the load beside any figure):
 SCHED_OTHER p99 <= 1 ms, ratio 1.00 +- 0.01, 0 overruns; SCHED_FIFO p99 <= 50 µs.
 ``LUNAR_HIL_RT_SECONDS=10`` shortens the runs for a quick look.
 """

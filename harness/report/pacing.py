@@ -14,7 +14,7 @@ from typing import Any
 from harness.pacing import PacingRecord, percentile
 from harness.report.plot import _pyplot
 
-#: DESIGN.md "Performance budgets": p99 step jitter at a 100 Hz plant step
+#: docs/design.md "Performance budgets": p99 step jitter at a 100 Hz plant step
 JITTER_P99_BUDGET_MS = 1.0
 
 
