@@ -50,6 +50,10 @@ from harness.verdict import Verdict
 from packets import SPECS, Apid
 from packets.icd import MAX_FRAME_LEN
 
+#: a real-time run's capture stays in memory until the run ends (~16 kB/s at the default
+#: rates: ~10 MB for 10 minutes); a longer run flushes a buffer's worth at a time
+REALTIME_CAPTURE_BUFFER = 64 * 1024 * 1024
+
 
 def _settings(scenario: Scenario, overrides: tuple[str, ...]) -> FswSettings:
     raw = scenario.raw.get("fsw", {})
@@ -199,7 +203,10 @@ def fly(spec: RunSpec) -> RunSummary:
         link: Link = endpoint.link
         capture: CaptureWriter | None = None
         if full:
-            capture = CaptureWriter(rd.file(CAPTURE_NAME))
+            capture = CaptureWriter(
+                rd.file(CAPTURE_NAME),
+                buffer_bytes=REALTIME_CAPTURE_BUFFER if scenario.run.mode == "realtime" else -1,
+            )
             stack.callback(capture.close)
             rd.written.append(CAPTURE_NAME)
             link = CapturedLink(endpoint.link, capture, simt.now)
