@@ -52,6 +52,20 @@ class RunObserver(Protocol):
     def on_tick(self, row: TickRow) -> None: ...
 
 
+def flight_over(sim: SimulatorLike, t_us: int, max_sim_time_us: int) -> tuple[Verdict, str] | None:
+    """The verdict and reason once the flight is over at ``t_us``: touchdown, or the
+    sim-time limit reached in the air; None while it goes on."""
+    td = sim.touchdown
+    if td is not None:
+        return judge(td), f"touchdown at t={td.t_s:.2f} s"
+    if t_us > max_sim_time_us:
+        return (
+            Verdict.NO_TOUCHDOWN,
+            f"sim-time limit {max_sim_time_us / 1e6:g} s reached in the air",
+        )
+    return None
+
+
 def queue_emissions(
     h2f: Direction[Emission], encode: Callable[..., bytes], emissions: list[Emission]
 ) -> None:
@@ -115,14 +129,9 @@ class LockstepLoop:
             emissions = sim.advance_to(t_k)
             simt.t_us = t_k
             simt.horizon_us = t_k + period
-            td = sim.touchdown
-            if td is not None:
-                return judge(td), f"touchdown at t={td.t_s:.2f} s"
-            if t_k > self.max_sim_time_us:
-                return (
-                    Verdict.NO_TOUCHDOWN,
-                    f"sim-time limit {self.max_sim_time_us / 1e6:g} s reached in the air",
-                )
+            over = flight_over(sim, t_k, self.max_sim_time_us)
+            if over is not None:
+                return over
             queue_emissions(h2f, encode, emissions)
             lrf: Lrf | None = None
             frames = []

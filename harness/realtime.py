@@ -28,12 +28,12 @@ from harness.clock import SimClock
 from harness.exchange import describe
 from harness.link.base import LinkError
 from harness.link.line import Line
-from harness.lockstep import RunObserver, SimulatorLike, queue_emissions
+from harness.lockstep import RunObserver, SimulatorLike, flight_over, queue_emissions
 from harness.outcome import ExchangeCounts, RunEnded, TickRow
 from harness.pacing import PacingRecord, WallClock
 from harness.port import FswPort, Received
 from harness.supervisor import Supervisor
-from harness.verdict import Verdict, judge
+from harness.verdict import Verdict
 from packets import Apid, EngineCmd, Event, FswStatus, Lrf, Pong, Rejection, Sync, cuc_from_us
 from packets.codec import Frame
 
@@ -175,14 +175,9 @@ class RealtimeLoop:
             if intake.pending is not None:  # takes effect at this step boundary
                 cmd, intake.pending = intake.pending, None
                 sim.command(bool(cmd.engine_on), cmd.throttle, cmd.pitch_cmd_rad)
-            td = sim.touchdown
-            if td is not None:
-                return judge(td), f"touchdown at t={td.t_s:.2f} s"
-            if t > self.max_sim_time_us:
-                return (
-                    Verdict.NO_TOUCHDOWN,
-                    f"sim-time limit {self.max_sim_time_us / 1e6:g} s reached in the air",
-                )
+            over = flight_over(sim, t, self.max_sim_time_us)
+            if over is not None:
+                return over
             queue_emissions(h2f, encode, emissions)
             tick = t % period == 0
             if tick and t > 0:
