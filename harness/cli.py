@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "decode": "harness.commands.decode",
     "encode": "harness.commands.encode",
     "protocol": "harness.commands.protocol",
+    "export": "harness.commands.export",
     "bench": "harness.commands.bench",
 }
 #: the first line of each module's docstring (tests/harness/commands/test_cli.py)
@@ -51,6 +52,9 @@ HELP: dict[str, str] = {
     "encode": "Encode JSON lines (the shape ``lunar-hil decode`` prints) into ICD frames.",
     "protocol": (
         "Print the protocol reference (Markdown), generated from the construct definitions."
+    ),
+    "export": (
+        "Export the packet dictionary: XTCE 1.2 (Yamcs, COSMOS) or a Wireshark Lua dissector."
     ),
     "bench": "Check a link to a running board (--port URL), or this machine's timer (--host).",
 }

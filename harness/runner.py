@@ -36,6 +36,7 @@ from harness.link.captured import CapturedLink
 from harness.link.line import SerialLine
 from harness.outcome import SessionOutcome, TickRow
 from harness.pacing import realtime_priority
+from harness.pcapng.capture import PCAPNG_NAME, write_pcapng_capture
 from harness.report.metrics import milestones
 from harness.report.observers import RowRecorder
 from harness.report.pacing import plot_jitter
@@ -252,6 +253,12 @@ def fly(spec: RunSpec) -> RunSummary:
                 capture.close()
                 if capture.error is not None:
                     rd.errors[CAPTURE_NAME] = f"incomplete: {capture.error.strerror}"
+                rd.record(  # its pcapng copy for Wireshark, once the capture is whole
+                    PCAPNG_NAME,
+                    lambda: write_pcapng_capture(
+                        capture.path, rd.file(PCAPNG_NAME), epoch_unix_ns=capture.opened_unix_ns
+                    ),
+                )
             if full:
                 rd.record("telemetry.csv", lambda: telemetry.write(rd.file("telemetry.csv")))
                 if spec.plot:

@@ -15,17 +15,21 @@ from packets.codec import (
     encode,
     idle_frame,
 )
-from packets.deframer import Deframer, DeframerStats, Rejection
+from packets.deframer import Deframer, DeframerStats, FrameSpan, Rejection
 from packets.errors import FieldRangeError, FrameError, PacketError, UnknownPacketError
 from packets.icd import (
     ASM,
     SPECS,
     Apid,
+    AttitudeStatus,
+    DiscretesFlags,
+    EngineState,
     ImuStatus,
     LrfStatus,
     NavFlags,
     PacketType,
     Severity,
+    VelocimeterStatus,
     crc16,
 )
 from packets.model import (
@@ -50,14 +54,18 @@ __all__ = [
     "SPECS",
     "Apid",
     "Attitude",
+    "AttitudeStatus",
     "Deframer",
     "DeframerStats",
     "Discretes",
+    "DiscretesFlags",
     "EngineCmd",
+    "EngineState",
     "Event",
     "FieldRangeError",
     "Frame",
     "FrameError",
+    "FrameSpan",
     "Framer",
     "FswStatus",
     "Imu",
@@ -76,6 +84,7 @@ __all__ = [
     "Sync",
     "UnknownPacketError",
     "Velocimeter",
+    "VelocimeterStatus",
     "apid_of",
     "codec_for",
     "crc16",

@@ -275,6 +275,9 @@ def decode(frame: bytes) -> Frame:
     return Frame(Apid(apid), w2 & 0x3FFF, (coarse << 16) | fine, codec.cls._make(values))
 
 
+_SEQ_MASK = SEQ_MODULO - 1
+
+
 class Framer:
     """The sending side: frames packets with per-APID sequence counters (ICD §1).
 
@@ -299,9 +302,8 @@ class Framer:
         if not 0 <= cuc <= MAX_CUC:
             raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
         apid = codec.word1 & 0x7FF
-        seqs = self._seq
-        seq = seqs.get(apid, 0)
-        seqs[apid] = (seq + 1) % SEQ_MODULO
+        seq = self._seq.get(apid, 0)
+        self._seq[apid] = (seq + 1) & _SEQ_MASK
         sent = self.sent
         sent[apid] = sent.get(apid, 0) + 1
         body = codec.whole.pack(

@@ -4,7 +4,9 @@ The hunt is CRC-gated: a header is only a candidate until its PEC checks, and a
 rejected candidate resumes the hunt one byte after its ASM -- never skipping ahead by
 a length the CRC did not vouch for, so one corrupted length cannot swallow the good
 frames behind it. Every byte fed ends up in exactly one of: an accepted frame (known,
-unknown-APID or idle), the skipped count, or the pending buffer.
+unknown-APID or idle), the skipped count, or the pending buffer. With ``record_spans``
+the deframer also lists where each frame lies in the stream, so a capture writer can cut
+the stream into frame records and skipped-byte runs exactly as the receiver saw it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,17 @@ _FAST_BY_WORD1: dict[int, _FastEntry] = {
     )
     for c in CODECS.values()
 }
+
+
+class FrameSpan(NamedTuple):
+    """Where one frame with a good PEC lies in the stream: its ASM's offset and its length.
+
+    Every such frame has a span -- known, unknown-APID, idle or range-rejected alike
+    (ICD §2 rule 3: its bytes are a frame, not skipped).
+    """
+
+    offset: int
+    length: int
 
 
 class Rejection(NamedTuple):
@@ -154,8 +167,12 @@ class Deframer:
         *,
         keep_rejections: int = 64,
         on_reject: Callable[[Rejection], object] | None = None,
+        record_spans: bool = False,
     ) -> None:
         self.stats = DeframerStats()
+        #: with ``record_spans``, the ``FrameSpan`` of every frame so far, in stream order
+        #: (the caller may take and clear them); the bytes between spans were skipped
+        self.spans: list[FrameSpan] | None = [] if record_spans else None
         self.rejections: deque[Rejection] = deque(maxlen=keep_rejections)
         #: called with every rejection, in stream order, as it happens
         self.on_reject = on_reject
@@ -246,6 +263,8 @@ class Deframer:
         expect = self._expect_seq
         by_apid = stats.by_apid
         new = tuple.__new__
+        spans = self.spans
+        base = self._base
         skipped = 0
         frames = 0
         in_frames = 0
@@ -286,6 +305,8 @@ class Deframer:
                 # a good PEC: these bytes are a frame, whatever else happens to it
                 in_frames += flen
                 pos = i + flen
+                if spans is not None:
+                    spans.append(new(FrameSpan, (base + i, flen)))
                 values = unpack(buf, i + _HEADER_END)
                 fields = values[2:]
                 # rule 3: a frame whose PEC checks advances the sequence expectation even
@@ -361,6 +382,8 @@ class Deframer:
             self._reject(buf, i, total, "crc", "bad PEC")
             return 1
         stats.bytes_in_frames += total
+        if self.spans is not None:
+            self.spans.append(FrameSpan(self._base + i, total))
         if apid == _IDLE:
             stats.idle += 1
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import binascii
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TypeAlias
 
 from construct import (
     BitsInteger,
@@ -43,7 +44,11 @@ MAX_FRAME_LEN = ASM_LEN + MAX_PACKET_LEN
 SEQ_MODULO = 1 << 14
 #: CUC fine time units per second (2^16)
 CUC_FINE_PER_S = 1 << 16
-#: CRC-16/CCITT-FALSE check value, crc(b"123456789")
+#: CRC-16/CCITT-FALSE: polynomial, initial value, final XOR (no reflection either way) and
+#: check value crc(b"123456789"); ``crc16`` computes it
+CRC_POLY = 0x1021
+CRC_INIT = 0xFFFF
+CRC_FINAL_XOR = 0x0000
 CRC_CHECK_VALUE = 0x29B1
 
 
@@ -94,8 +99,28 @@ class LrfStatus(IntEnum):
 
 
 class ImuStatus(IntEnum):
+    """IMU status bits (ICD 0x100)."""
+
     VALID = 0x01
     SATURATED = 0x02
+
+
+class AttitudeStatus(IntEnum):
+    """ATTITUDE status bits (ICD 0x102)."""
+
+    VALID = 0x01
+
+
+class VelocimeterStatus(IntEnum):
+    """VELOCIMETER status bits (ICD 0x103)."""
+
+    VALID = 0x01
+
+
+class DiscretesFlags(IntEnum):
+    """DISCRETES flags bits (ICD 0x104)."""
+
+    CONTACT = 0x01
 
 
 class NavFlags(IntEnum):
@@ -108,7 +133,16 @@ class NavFlags(IntEnum):
     FALLBACK = 0x10
 
 
+class EngineState(IntEnum):
+    """ENGINE_CMD engine_on values (ICD 0x200)."""
+
+    OFF = 0
+    ON = 1
+
+
 class Severity(IntEnum):
+    """EVENT severity values (ICD 0x302)."""
+
     INFO = 0
     WARNING = 1
     ERROR = 2
@@ -220,6 +254,10 @@ EventData = Struct(
 )
 
 
+#: an enum class of flag bits or of enumerated values (a field named ``type`` shadows ``type``)
+EnumClass: TypeAlias = type[IntEnum]
+
+
 @dataclass(frozen=True)
 class PacketSpec:
     """Everything the ICD says about one APID, beside its construct definition."""
@@ -233,8 +271,17 @@ class PacketSpec:
     time_meaning: str
     #: inclusive numeric limits beyond "f32 is finite" (ICD §2 rule 5)
     limits: tuple[tuple[str, float, float], ...] = ()
-    #: fields that are bit sets: only these bits may be set
-    bit_masks: tuple[tuple[str, int], ...] = ()
+    #: fields that are bit sets, each with the enum of its bits: only these bits may be set
+    flags: tuple[tuple[str, EnumClass], ...] = ()
+    #: fields whose values are an enumeration (the enum's values are the valid ones)
+    enums: tuple[tuple[str, EnumClass], ...] = ()
+    #: physical units of the fields that have one (SI symbols, ASCII: ``us`` for microseconds)
+    units: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def bit_masks(self) -> tuple[tuple[str, int], ...]:
+        """Each bit-set field with the mask of the bits that may be set."""
+        return tuple((name, _mask_of(bits)) for name, bits in self.flags)
 
     @property
     def data_len(self) -> int:
@@ -254,6 +301,13 @@ class PacketSpec:
         return tuple(sc.name for sc in self.data.subcons)
 
 
+def _mask_of(bits: EnumClass) -> int:
+    mask = 0
+    for bit in bits:
+        mask |= int(bit)
+    return mask
+
+
 SPECS: dict[int, PacketSpec] = {
     s.apid: s
     for s in (
@@ -267,6 +321,7 @@ SPECS: dict[int, PacketSpec] = {
             " and answer it.",
             "t_k, the tick's sim time",
             limits=(("period_us", 1, 2**32 - 1),),
+            units=(("period_us", "us"),),
         ),
         PacketSpec(
             Apid.PING,
@@ -287,6 +342,15 @@ SPECS: dict[int, PacketSpec] = {
             " navigation estimate.",
             "epoch of the state vector",
             limits=(("mass_kg", 0.0, 1e7), ("sigma_alt_m", 0.0, 1e7), ("sigma_v_mps", 0.0, 1e5)),
+            units=(
+                ("alt_m", "m"),
+                ("x_m", "m"),
+                ("vx_mps", "m/s"),
+                ("vz_mps", "m/s"),
+                ("mass_kg", "kg"),
+                ("sigma_alt_m", "m"),
+                ("sigma_v_mps", "m/s"),
+            ),
         ),
         PacketSpec(
             Apid.IMU,
@@ -296,7 +360,16 @@ SPECS: dict[int, PacketSpec] = {
             ImuData,
             "Incremental IMU output over one interval, body frame.",
             "end of the integration interval",
-            bit_masks=(("status", 0x03),),
+            flags=(("status", ImuStatus),),
+            units=(
+                ("dv_x", "m/s"),
+                ("dv_y", "m/s"),
+                ("dv_z", "m/s"),
+                ("dth_x", "rad"),
+                ("dth_y", "rad"),
+                ("dth_z", "rad"),
+                ("interval_us", "us"),
+            ),
         ),
         PacketSpec(
             Apid.LRF,
@@ -307,7 +380,8 @@ SPECS: dict[int, PacketSpec] = {
             "Laser rangefinder, one measurement along its boresight.",
             "acquisition time as the sensor stamps it",
             limits=(("range_m", 0.0, 1e7),),
-            bit_masks=(("status", 0x0F),),
+            flags=(("status", LrfStatus),),
+            units=(("range_m", "m"),),
         ),
         PacketSpec(
             Apid.ATTITUDE,
@@ -318,7 +392,7 @@ SPECS: dict[int, PacketSpec] = {
             "Star tracker attitude solution, unit quaternion, body to world.",
             "acquisition time",
             limits=(("q_w", -1.0, 1.0), ("q_x", -1.0, 1.0), ("q_y", -1.0, 1.0), ("q_z", -1.0, 1.0)),
-            bit_masks=(("status", 0x01),),
+            flags=(("status", AttitudeStatus),),
         ),
         PacketSpec(
             Apid.VELOCIMETER,
@@ -328,7 +402,8 @@ SPECS: dict[int, PacketSpec] = {
             VelocimeterData,
             "Doppler velocimeter solution (optional sensor).",
             "acquisition time",
-            bit_masks=(("status", 0x01),),
+            flags=(("status", VelocimeterStatus),),
+            units=(("vx_mps", "m/s"), ("vy_mps", "m/s"), ("vz_mps", "m/s")),
         ),
         PacketSpec(
             Apid.DISCRETES,
@@ -339,7 +414,7 @@ SPECS: dict[int, PacketSpec] = {
             "Discrete inputs.",
             "sample time",
             limits=(("reserved", 0, 0),),
-            bit_masks=(("flags", 0x01),),
+            flags=(("flags", DiscretesFlags),),
         ),
         PacketSpec(
             Apid.ENGINE_CMD,
@@ -350,6 +425,8 @@ SPECS: dict[int, PacketSpec] = {
             "The FSW's engine command for one tick; sent last in its answer.",
             "t_k of the tick answered",
             limits=(("engine_on", 0, 1), ("throttle", 0.0, 1.0)),
+            enums=(("engine_on", EngineState),),
+            units=(("pitch_cmd_rad", "rad"),),
         ),
         PacketSpec(
             Apid.FSW_STATUS,
@@ -359,7 +436,13 @@ SPECS: dict[int, PacketSpec] = {
             FswStatusData,
             "The FSW's navigation state and link counters for one tick.",
             "t_k of the tick answered",
-            bit_masks=(("nav_flags", 0x1F),),
+            flags=(("nav_flags", NavFlags),),
+            units=(
+                ("est_alt_m", "m"),
+                ("est_vz_mps", "m/s"),
+                ("est_vx_mps", "m/s"),
+                ("est_pitch_rad", "rad"),
+            ),
         ),
         PacketSpec(
             Apid.PONG,
@@ -379,6 +462,7 @@ SPECS: dict[int, PacketSpec] = {
             "An FSW event (phase change, LRF acquired/rejected/latched, ...).",
             "event time",
             limits=(("severity", 0, 2),),
+            enums=(("severity", Severity),),
         ),
     )
 }

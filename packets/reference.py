@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from construct import BitsInteger, Construct, FormatField, Renamed, Struct
 
+from packets.export.wireshark import REGENERATE as LUA_REGENERATE
+from packets.export.xtce import NOT_EXPRESSED
+from packets.export.xtce import REGENERATE as XTCE_REGENERATE
 from packets.icd import (
     ASM,
     ASM_LEN,
@@ -121,6 +124,22 @@ def _apid_section(spec: PacketSpec) -> list[str]:
     return [*lines, ""]
 
 
+def _exports_section() -> list[str]:
+    lines = [
+        "## Exports",
+        "",
+        f"* XTCE 1.2: `docs/lunar_hil.xtce.xml` (`{XTCE_REGENERATE}`), for Yamcs, COSMOS and"
+        " space_packet_parser. Parameters are named `<PACKET>_<field>` (`LRF_range_m`);"
+        " the headers are `CCSDS_*` and `CUC_*`.",
+        f"* Wireshark: `docs/lunar_hil.lua` (`{LUA_REGENERATE}`), a Lua dissector for a"
+        " run's `capture.pcapng`; fields are `lunarhil.<packet>.<field>` (`lunarhil.lrf.range_m`).",
+        "",
+        "What the construct definitions say that XTCE cannot express:",
+        "",
+    ]
+    return [*lines, *(f"* {_cell(item)}" for item in NOT_EXPRESSED), ""]
+
+
 def protocol_reference() -> str:
     """The whole protocol reference, Markdown, ending in one newline."""
     lines = [
@@ -161,4 +180,5 @@ def protocol_reference() -> str:
     lines.append("")
     for spec in SPECS.values():
         lines += _apid_section(spec)
+    lines += _exports_section()
     return "\n".join(lines).rstrip("\n") + "\n"

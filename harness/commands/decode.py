@@ -3,13 +3,15 @@
 Reads FILE (or standard input for ``-``) in chunks through the ICD deframer and prints
 one JSON object per accepted packet: apid, name, type, seq, time_s and the fields by
 their ICD names. A lunar-hil capture is recognised by its magic; each direction is
-deframed separately and the objects carry "dir" (H2F or F2H) and "sim_s". With
-``--summary`` only one final object with the deframer's counters is printed.
+deframed separately and the objects carry "dir" (H2F or F2H) and "sim_s". A run's
+``capture.pcapng`` is read the same way (its records carry direction and sim time), so both
+give the same objects. With ``--summary`` only one final object with the deframer's
+counters is printed.
 
 A capture whose last record is cut short (a killed run) or bad is decoded up to that
 record: everything before it is printed as usual (the summary gains "truncated_at", the
 byte offset of the record, and "capture_error"), a warning naming the file and offset
-goes to stderr, and the exit status is 1.
+goes to stderr, and the exit status is 1. A bad block in a pcapng capture is treated alike.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from harness.errors import InputError
@@ -30,6 +32,8 @@ from harness.link.capture import (
     CaptureRecord,
     is_capture,
 )
+from harness.pcapng.blocks import SIGNATURE_LEN, PcapngError, is_pcapng
+from harness.pcapng.capture import read_pcapng_capture
 from packets import SPECS, Deframer, DeframerStats, Frame
 
 CHUNK_BYTES = 1 << 16
@@ -85,7 +89,7 @@ def _decode_stream(chunks: Iterator[bytes], summary: bool, out: IO[str]) -> Defr
 
 
 def _decode_capture(
-    records: Iterator[CaptureRecord], summary: bool, out: IO[str]
+    records: Iterable[CaptureRecord], summary: bool, out: IO[str]
 ) -> dict[int, DeframerStats]:
     deframers = {d: Deframer() for d in DIRECTIONS}
     last_sim_us = dict.fromkeys(DIRECTIONS, 0)
@@ -130,6 +134,34 @@ def _warn_truncated(error: CaptureError) -> None:
     )
 
 
+def _until_error(
+    records: Iterator[CaptureRecord], errors: list[PcapngError]
+) -> Iterator[CaptureRecord]:
+    """The records up to a bad pcapng block; its error goes to ``errors``."""
+    try:
+        yield from records
+    except PcapngError as exc:
+        errors.append(exc)
+
+
+def _decode_pcapng(data: bytes, source: str, summary: bool, out: IO[str]) -> int:
+    errors: list[PcapngError] = []
+    stats = _decode_capture(_until_error(read_pcapng_capture(data, source), errors), summary, out)
+    if summary:
+        merged = _merged_summary(stats)
+        if errors:
+            merged["capture_error"] = str(errors[0])
+        _emit(merged, out)
+    if errors:
+        out.flush()
+        print(
+            f"lunar-hil decode: warning: {errors[0]}; decoded the records before it",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     status = 0
@@ -154,9 +186,22 @@ def run(args: argparse.Namespace) -> int:
                 _warn_truncated(reader.error)
                 status = 1
         else:
-            single = _decode_stream(_chunks(fh, head), args.summary, out)
-            if args.summary:
-                _emit(single.summary(), out)
+            head += fh.read(SIGNATURE_LEN - len(head))  # a pcapng signature is longer
+            if is_pcapng(head):
+                status = _decode_pcapng(head + fh.read(), source, args.summary, out)
+            else:
+                single = _decode_stream(_chunks(fh, head), args.summary, out)
+                if args.summary:
+                    _emit(single.summary(), out)
+                if single.frames == 0 and single.unknown_apid == 0 and single.idle == 0:
+                    out.flush()
+                    print(
+                        f"lunar-hil decode: warning: {source}: no frame found in"
+                        f" {single.skipped_bytes} bytes (not a capture, a pcapng or an ICD"
+                        " byte stream?)",
+                        file=sys.stderr,
+                    )
+                    status = 1
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()

@@ -79,6 +79,8 @@ class CaptureWriter:
         #: the kernel holds back under disk pressure must not stall the pacing loop
         self._fh: BinaryIO = self.path.open("wb", buffering=buffer_bytes)
         self._fh.write(MAGIC)
+        #: the wall clock (ns since the Unix epoch) at wall_ns 0, for a pcapng copy's timestamps
+        self.opened_unix_ns = time.time_ns()
         self._t0 = time.monotonic_ns()
         self.bytes_by_direction = [0, 0]
         self.error: OSError | None = None

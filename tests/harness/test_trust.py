@@ -44,7 +44,13 @@ def test_a_non_empty_out_is_refused_and_force_clears_it(tmp_path: Path) -> None:
     assert not (out / "descent.png").exists()  # the stale plot is gone, not listed
     artifacts = json.loads((out / "result.json").read_text())["artifacts"]
     assert "descent.png" not in artifacts and "descent.png" not in r.stdout
-    assert set(artifacts) == {"FSW.toml", "capture.lhcap", "result.json", "telemetry.csv"}
+    assert set(artifacts) == {
+        "FSW.toml",
+        "capture.lhcap",
+        "capture.pcapng",
+        "result.json",
+        "telemetry.csv",
+    }
 
 
 def test_two_concurrent_runs_into_one_out_never_both_fly(tmp_path: Path) -> None:

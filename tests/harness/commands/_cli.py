@@ -7,7 +7,7 @@ import pytest
 
 import harness.cli
 
-MINE = ("decode", "encode", "protocol")
+MINE = ("decode", "encode", "protocol", "export")
 
 
 def lunar_hil(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:

@@ -129,3 +129,14 @@ def test_decode_truncated_capture_warns_and_exits_1(
     captured = capsys.readouterr()
     assert captured.out == ""  # the only record was cut short: nothing to print
     assert "truncated" in captured.err and "run.cap" in captured.err and "offset 8" in captured.err
+
+
+def test_a_file_with_no_frame_warns_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review finding 26: junk is not silently 'nothing to decode'."""
+    junk = tmp_path / "rand50.bin"
+    junk.write_bytes(bytes(range(256)) * 20)
+    assert lunar_hil(monkeypatch, "decode", str(junk)) == 1
+    err = capsys.readouterr().err
+    assert "no frame found in 5120 bytes" in err

@@ -1,0 +1,1 @@
+"""pcapng captures: a small writer and reader, and a run's capture converted to pcapng."""
