@@ -48,7 +48,7 @@ def test_a_prompt_fsw_flies_to_the_analytic_touchdown_with_pacing_figures(
     assert summary["steps"] == len(rec.lateness_s) >= len(rows) * 5 - 5
     # every tick answered; its command's latency is a wire-and-process time, well under
     # a period even on a loaded machine
-    assert summary["commands"] >= len(rows) - 2
+    assert summary["commands"] >= 0.8 * len(rows)  # a starved child merges a few
     assert 0.0 < summary["cmd_latency_p50_ms"] < 50.0
     assert outcome.link["engine_cmd_late"] == summary["late_commands"]
 
@@ -72,9 +72,9 @@ def test_a_fsw_that_skips_every_other_period_is_missing_half_the_commands(
     rec = outcome.pacing
     assert rec is not None
     periods = len(rows) - 1  # closed before touchdown
-    # a command late into the next (odd) period leaves its own period empty instead: the
-    # count holds under load, only a harness stall that merges periods can shift it
-    assert abs(rec.missing_commands - periods // 2) <= 3
+    # the odd periods never get one; a command late into the next period leaves its own
+    # empty instead, so each late command can add at most one missing period
+    assert periods // 2 - 2 <= rec.missing_commands <= periods // 2 + rec.late_commands + 3
     assert 1 <= outcome.link["max_missed_commands_in_row"] <= 20
     assert len(sim.commands) == pytest.approx(len(rows) / 2, abs=5)
 
