@@ -1,4 +1,4 @@
-"""``python -m fsw_stub --port URL --config FSW.toml`` (console script ``lunar-fsw``).
+"""``python -m fsw_stub --port URL --config FSW.toml [--clock own]`` (console script ``lunar-fsw``).
 
 Opens any pyserial URL (``/dev/ttyUSB0``, ``/dev/pts/N``, ``socket://127.0.0.1:PORT``,
 ``loop://``) with a short read timeout and pumps bytes through
@@ -6,6 +6,10 @@ Opens any pyserial URL (``/dev/ttyUSB0``, ``/dev/pts/N``, ``socket://127.0.0.1:P
 frame never blocks it: reads return what has arrived, and a candidate frame left
 pending on a link quiet for ``--resync-s`` is given up (ICD §2 rule 7). Errors go to
 stderr; the exit status is 0 on a clean end, 2 on a configuration error, 1 otherwise.
+
+``--clock sync`` (default): one control cycle per SYNC, as lockstep needs. ``--clock own``:
+the cycle runs on the stub's own timer at its period and SYNC is ignored, as a dev
+board runs (``fsw_stub.ownclock``; for the harness's ``--mode realtime``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import serial
 
 from fsw_stub.config import ConfigError, load_config
 from fsw_stub.core import FlightSoftware
+from fsw_stub.ownclock import OwnClockFsw, pump
 
 READ_TIMEOUT_S = 0.005
 READ_SIZE = 4096
@@ -40,6 +45,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--baud", type=int, default=115200, help="for real serial ports")
     ap.add_argument(
         "--resync-s", type=float, default=0.5, help="give up a partial frame after this quiet"
+    )
+    ap.add_argument(
+        "--clock",
+        choices=("sync", "own"),
+        default="sync",
+        help="sync: a cycle per SYNC; own: a cycle per period on its own timer, SYNC ignored",
     )
     return ap.parse_args(argv)
 
@@ -95,9 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (serial.SerialException, OSError, ValueError) as exc:
         print(f"lunar-fsw: cannot open {args.port}: {exc}", file=sys.stderr)
         return 1
-    fsw = FlightSoftware(cfg)
+    fsw = OwnClockFsw(cfg) if args.clock == "own" else FlightSoftware(cfg)
     try:
-        run(port, fsw, args.resync_s, stop)
+        if isinstance(fsw, OwnClockFsw):
+            pump(port, fsw, args.resync_s, stop)
+        else:
+            run(port, fsw, args.resync_s, stop)
     except Exception as exc:
         print(f"lunar-fsw: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -6,8 +6,9 @@ stamps writes with it, the capture records it. A loop's *pacing* is a ``Clock``:
 * ``LockstepClock`` -- the harness owns time (ICD §4): a tick starts as soon as the
   previous answer is in, and the wait for an answer is bounded only by a wall-clock
   watchdog. No sim time passes while the harness waits.
-* a wall clock (real-time mode) paces ticks by absolute ``time.monotonic()`` deadlines
-  and records their lateness; it shares everything else with the lockstep loop.
+* ``harness.pacing.WallClock`` (real-time mode) paces ticks by absolute
+  ``time.monotonic()`` deadlines and records their lateness; it shares everything else
+  with the lockstep loop.
 """
 
 from __future__ import annotations

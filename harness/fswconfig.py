@@ -7,6 +7,8 @@ Scenario keys (section ``[fsw]``, all optional):
                   | "memory" | "c-memory" | "c-host" | "qemu"; default python-stub)
   command         for kind "process": a command line with {port} (and {config})
   port            for kind "device": a serial URL
+  clock           for kind "python-stub": "sync" (a cycle per SYNC, default) or "own"
+                  (its own timer at its period, ignoring SYNC, as a board: real time)
   alt_error_m, x_error_m, vx_error_mps, vz_error_mps, mass_error_kg
                   prior navigation error added to the truth in STATE_INIT (default 0)
   sigma_alt_m     1-sigma of the uploaded altitude (default 50 m)
@@ -35,6 +37,7 @@ from packets import StateInit
 
 PROFILES = ("naive", "robust")
 KINDS = tuple(k.value for k in FswKind)
+STUB_CLOCKS = ("sync", "own")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class FswSettings:
     kind: str = "python-stub"
     command: str | None = None
     port: str | None = None
+    clock: str = "sync"
     alt_error_m: float = 0.0
     x_error_m: float = 0.0
     vx_error_mps: float = 0.0
@@ -64,6 +68,7 @@ def fsw_settings(table: ConfigTable) -> FswSettings:
         kind=table.string("kind", d.kind, choices=KINDS),
         command=table.string("command", "") or None,
         port=table.string("port", "") or None,
+        clock=table.string("clock", d.clock, choices=STUB_CLOCKS),
         alt_error_m=table.number("alt_error_m", 0.0),
         x_error_m=table.number("x_error_m", 0.0),
         vx_error_mps=table.number("vx_error_mps", 0.0),

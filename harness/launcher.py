@@ -119,6 +119,8 @@ class LaunchRequest:
     port: str | None = None
     #: the rate a device port is opened at (None: pyserial's 115200)
     baud: int | None = None
+    #: the stub's clock: "sync" (lockstep on SYNC) or "own" (its own timer, as a board)
+    stub_clock: str = "sync"
 
 
 Launcher = Callable[[LaunchRequest], FswEndpoint]
@@ -143,17 +145,21 @@ def launch(
     command: str | None = None,
     port: str | None = None,
     baud: int | None = None,
+    stub_clock: str = "sync",
 ) -> FswEndpoint:
     """Start or connect to the FSW of the given kind; the caller must ``close`` it."""
     try:
         launcher = _REGISTRY[FswKind(kind)]
     except (KeyError, ValueError):
         raise LaunchError(f"unknown FSW kind {kind!r}: one of {sorted(_REGISTRY)}") from None
-    return launcher(LaunchRequest(FswKind(kind), run_dir, fsw_config, command, port, baud))
+    return launcher(
+        LaunchRequest(FswKind(kind), run_dir, fsw_config, command, port, baud, stub_clock)
+    )
 
 
-def stub_command(port: str, config: Path) -> list[str]:
-    return [sys.executable, "-m", "fsw_stub", "--port", port, "--config", str(config)]
+def stub_command(port: str, config: Path, clock: str = "sync") -> list[str]:
+    argv = [sys.executable, "-m", "fsw_stub", "--port", port, "--config", str(config)]
+    return argv if clock == "sync" else [*argv, "--clock", clock]
 
 
 def spawn_on_pty(
@@ -240,7 +246,7 @@ def _device(req: LaunchRequest) -> FswEndpoint:
 @register(FswKind.PYTHON_STUB)
 def _python_stub(req: LaunchRequest) -> FswEndpoint:
     pty = PtyPair()
-    argv = stub_command(pty.slave_path, req.fsw_config)
+    argv = stub_command(pty.slave_path, req.fsw_config, req.stub_clock)
     return spawn_on_pty(
         req.kind, argv, req.run_dir, pty, f"fsw_stub subprocess on {pty.slave_path}"
     )

@@ -17,13 +17,13 @@ tick k); more consecutive ticks without a valid command than allowed is
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from harness.clock import Clock, SimClock
 from harness.exchange import TickExchange, describe
 from harness.link.base import LinkError
-from harness.link.line import Line
+from harness.link.line import Direction, Line
 from harness.outcome import RunEnded, TickRow
 from harness.plant.state import Touchdown, Truth
 from harness.port import FswPort
@@ -50,6 +50,32 @@ class RunObserver(Protocol):
     """Fed one row per tick (telemetry writer, plot recorder, digests)."""
 
     def on_tick(self, row: TickRow) -> None: ...
+
+
+def flight_over(sim: SimulatorLike, t_us: int, max_sim_time_us: int) -> tuple[Verdict, str] | None:
+    """The verdict and reason once the flight is over at ``t_us``: touchdown, or the
+    sim-time limit reached in the air; None while it goes on."""
+    td = sim.touchdown
+    if td is not None:
+        return judge(td), f"touchdown at t={td.t_s:.2f} s"
+    if t_us > max_sim_time_us:
+        return (
+            Verdict.NO_TOUCHDOWN,
+            f"sim-time limit {max_sim_time_us / 1e6:g} s reached in the air",
+        )
+    return None
+
+
+def queue_emissions(
+    h2f: Direction[Emission], encode: Callable[..., bytes], emissions: list[Emission]
+) -> None:
+    """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4);
+    each framed once, when due, so sequence counts follow the line order."""
+    if emissions:
+        first = [e for e in emissions if e.sensor != "discretes"]
+        if len(first) < len(emissions):
+            first += [e for e in emissions if e.sensor == "discretes"]
+        h2f.put_all([(e.due_us, encode(e.packet, e.cuc, False), e) for e in first])
 
 
 class LockstepLoop:
@@ -103,21 +129,10 @@ class LockstepLoop:
             emissions = sim.advance_to(t_k)
             simt.t_us = t_k
             simt.horizon_us = t_k + period
-            td = sim.touchdown
-            if td is not None:
-                return judge(td), f"touchdown at t={td.t_s:.2f} s"
-            if t_k > self.max_sim_time_us:
-                return (
-                    Verdict.NO_TOUCHDOWN,
-                    f"sim-time limit {self.max_sim_time_us / 1e6:g} s reached in the air",
-                )
-            if emissions:
-                # in order of due time, DISCRETES last (ICD §4); each framed once, when due,
-                # so sequence counts follow the line order
-                first = [e for e in emissions if e.sensor != "discretes"]
-                if len(first) < len(emissions):
-                    first += [e for e in emissions if e.sensor == "discretes"]
-                h2f.put_all([(e.due_us, encode(e.packet, e.cuc, False), e) for e in first])
+            over = flight_over(sim, t_k, self.max_sim_time_us)
+            if over is not None:
+                return over
+            queue_emissions(h2f, encode, emissions)
             lrf: Lrf | None = None
             frames = []
             for frame, sent in h2f.arrived(t_k):

@@ -80,6 +80,8 @@ class SessionOutcome:
     harness_error: str | None = None
     #: "SIGINT", "SIGTERM" or "SIGHUP" when a signal ended the run (verdict "aborted")
     interrupted_by: str | None = None
+    #: real time only: the wall clock's record (harness.pacing.PacingRecord)
+    pacing: Any = None
 
     @property
     def realtime_factor(self) -> float:

@@ -36,9 +36,11 @@ from harness.link.capture import CaptureWriter
 from harness.link.captured import CapturedLink
 from harness.link.line import Line, SerialLine
 from harness.outcome import SessionOutcome, TickRow
+from harness.pacing import realtime_priority
 from harness.pcapng.capture import PCAPNG_NAME, write_pcapng_capture
 from harness.report.metrics import milestones
 from harness.report.observers import RowRecorder
+from harness.report.pacing import plot_jitter
 from harness.report.summary import CAPTURE_NAME, jsonable, plot_milestones, summary_lines
 from harness.report.telemetry import TelemetryWriter
 from harness.rundir import RunDir, RunDirError, signals_deferred
@@ -49,6 +51,10 @@ from harness.simulator import Simulator
 from harness.verdict import Verdict
 from packets import SPECS, Apid
 from packets.icd import MAX_FRAME_LEN
+
+#: a real-time run's capture stays in memory until the run ends (~16 kB/s at the default
+#: rates: ~10 MB for 10 minutes); a longer run flushes a buffer's worth at a time
+REALTIME_CAPTURE_BUFFER = 64 * 1024 * 1024
 
 
 def _settings(scenario: Scenario, overrides: tuple[str, ...]) -> FswSettings:
@@ -189,6 +195,7 @@ def fly(spec: RunSpec) -> RunSummary:
                 command=command,
                 port=port,
                 baud=line.baud if line is not None else None,
+                stub_clock=fsw.clock,
             )
         except BaseException:
             rd.discard()  # nothing flew: leave no stray run directory
@@ -200,7 +207,10 @@ def fly(spec: RunSpec) -> RunSummary:
         link: Link = endpoint.link
         capture: CaptureWriter | None = None
         if full:
-            capture = CaptureWriter(rd.file(CAPTURE_NAME))
+            capture = CaptureWriter(
+                rd.file(CAPTURE_NAME),
+                buffer_bytes=REALTIME_CAPTURE_BUFFER if scenario.run.mode == "realtime" else -1,
+            )
             stack.callback(capture.close)
             rd.written.append(CAPTURE_NAME)
             link = CapturedLink(endpoint.link, capture, simt.now)
@@ -218,13 +228,22 @@ def fly(spec: RunSpec) -> RunSummary:
                 line=line,
                 resync_quiet_s=_resync_quiet_s(line),
                 max_missed_commands=fsw.max_missed_commands,
+                mode=scenario.run.mode,
+                step_us=scenario.run.step_us,
+                speed=scenario.run.speed,
             ),
             link=link,
             observers=(telemetry, recorder, *spec.observers),
             sim_clock=simt,
             line=Line.of(line, link_faults.h2f, link_faults.f2h),
         )
-        outcome = session.run()
+        realtime = scenario.run.mode == "realtime"
+        child = endpoint.process.pid if endpoint.process is not None else None
+        prio = scenario.run.rt_priority if realtime else 0
+        with realtime_priority(prio, child if kind is FswKind.PYTHON_STUB else None) as granted:
+            outcome = session.run()
+        if outcome.pacing is not None:
+            outcome.pacing.scheduling = granted
         with signals_deferred():  # a Ctrl-C now lands after the artifacts, not inside one
             endpoint.close()
             telemetry.close()
@@ -253,6 +272,12 @@ def fly(spec: RunSpec) -> RunSummary:
                     rd.record(
                         "descent.png", lambda: _plot(run_dir, scenario, profile, seed, result, rows)
                     )
+                    if outcome.pacing is not None:
+                        pacing = outcome.pacing
+                        rd.record(
+                            "jitter.png",
+                            lambda: plot_jitter(rd.file("jitter.png"), pacing, title=scenario.name),
+                        )
             if spec.artifacts != "none":
                 rd.written.append("result.json")
                 result["artifacts"] = sorted(rd.written)
@@ -312,7 +337,7 @@ def _result(
         "scenario": scenario.name,
         "config": spec.config if spec.config is not None else str(scenario.path),
         "seed": seed,
-        "mode": "lockstep",
+        "mode": scenario.run.mode,
         "fsw": {"kind": kind.value, "profile": profile, "endpoint": endpoint.description},
         "verdict": outcome.verdict.value,
         "causes": outcome.causes,
@@ -332,6 +357,8 @@ def _result(
         "overrides": list(spec.overrides),
         "interrupted_by": outcome.interrupted_by,
     }
+    if outcome.pacing is not None:
+        result["realtime"] = outcome.pacing.summary()
     if outcome.harness_error:
         result["harness_error"] = outcome.harness_error
     return result

@@ -76,6 +76,12 @@ class RunSettings:
     control_period_us: int = 50_000
     max_sim_time_s: float = 400.0
     seed: int = 1
+    #: "lockstep" (the harness owns time) or "realtime" (paced by the wall clock, ICD §4)
+    mode: str = "lockstep"
+    #: real time: sim seconds per wall second (for an FSW that follows SYNC)
+    speed: float = 1.0
+    #: real time: SCHED_FIFO priority for the harness (0: not asked)
+    rt_priority: int = 0
 
 
 #: ``[plant] gravity`` choices
@@ -257,6 +263,9 @@ def _run(t: ConfigTable, default_name: str) -> RunSettings:
         control_period_us=period,
         max_sim_time_s=t.number("max_sim_time_s", 400.0, min=0.0, min_exclusive=True),
         seed=t.integer("seed", 1, min=0),
+        mode=t.string("mode", "lockstep", choices=("lockstep", "realtime")),
+        speed=t.number("speed", 1.0, min=0.0, min_exclusive=True),
+        rt_priority=t.integer("rt_priority", 0, min=0, max=99),
     )
     t.done()
     return s

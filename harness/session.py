@@ -1,7 +1,8 @@
 """One run of one FSW: the port, the line, supervision and the loop, composed.
 
 ``Session.run`` boots the FSW over its ``FswPort`` (PING until PONG, then STATE_INIT),
-flies the ``LockstepLoop`` and assembles the ``SessionOutcome``. Whatever ends the run --
+flies the ``LockstepLoop`` (or, with ``mode="realtime"``, the ``RealtimeLoop`` on a
+``WallClock``) and assembles the ``SessionOutcome``. Whatever ends the run --
 touchdown, the sim-time limit, a silent or dead FSW, a broken link, Ctrl-C, a harness
 bug -- ends here as a verdict with a reason; rows went to the observers as they came.
 """
@@ -21,7 +22,9 @@ from harness.link.base import Link, LinkError
 from harness.link.line import Line, SerialLine
 from harness.lockstep import LockstepLoop, RunObserver, SimulatorLike
 from harness.outcome import ExchangeCounts, RunEnded, SessionOutcome, causes
+from harness.pacing import DEFAULT_SPIN_S, WallClock
 from harness.port import BootTimeoutError, FswPort, Received
+from harness.realtime import CommandIntake, RealtimeLoop
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict, broken_limits
 from packets import Event, StateInit
@@ -48,6 +51,12 @@ class SessionSettings:
     #: consecutive ticks without a valid ENGINE_CMD before the run is ``fsw_protocol``
     #: (None: 1 s of sim time)
     max_missed_commands: int | None = None
+    #: "lockstep" (the harness owns time) or "realtime" (paced by the wall clock)
+    mode: str = "lockstep"
+    #: real time: the plant step the wall clock paces, sim/wall speed, spin before a deadline
+    step_us: int = 10_000
+    speed: float = 1.0
+    spin_s: float = DEFAULT_SPIN_S
 
     @property
     def max_missed(self) -> int:
@@ -87,6 +96,24 @@ class Session:
         #: the Ctrl-C or signal that ended the run, for the caller to re-raise when done
         self.interrupt: KeyboardInterrupt | None = None
         self.events: list[tuple[float, Event]] = []
+        self.loop: LockstepLoop | RealtimeLoop
+        if settings.mode == "realtime":
+            self.loop = RealtimeLoop(
+                sim,
+                self.port,
+                self.line,
+                self.simt,
+                WallClock(settings.step_us, speed=settings.speed, spin_s=settings.spin_s),
+                self.supervisor,
+                CommandIntake(self.counts, self.events),
+                step_us=settings.step_us,
+                period_us=settings.period_us,
+                max_sim_time_us=settings.max_sim_time_us,
+                read_slice_s=settings.read_slice_s,
+                max_missed_commands=settings.max_missed,
+                observers=observers,
+            )
+            return
         self.loop = LockstepLoop(
             sim,
             self.port,
@@ -191,6 +218,7 @@ class Session:
             else str(self.interrupt)
             if isinstance(self.interrupt, SignalInterrupt)
             else "SIGINT",
+            pacing=loop.pacing() if isinstance(loop, RealtimeLoop) else None,
         )
 
     def _link_record(self) -> dict[str, object]:

@@ -70,6 +70,18 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="exit 1 unless the verdict is this one (for CI)",
     )
     p.add_argument("--no-plot", action="store_true", help="skip descent.png")
+    p.add_argument(
+        "--mode", choices=("lockstep", "realtime"), help="who owns time (default: the scenario's)"
+    )
+    p.add_argument("--speed", type=float, help="realtime: sim seconds per wall second")
+    p.add_argument(
+        "--rt-priority",
+        type=int,
+        nargs="?",
+        const=50,
+        metavar="PRIO",
+        help="realtime: run under SCHED_FIFO at PRIO (default 50) where the OS permits",
+    )
 
 
 def fsw_choice(args: argparse.Namespace) -> str | None:
@@ -119,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
     overrides = list(args.overrides)
     if args.baud is not None:
         overrides.append(f"link.baud={args.baud}")
+    overrides += _realtime_overrides(args)
     request = runner.RunRequest(
         config=find_scenario(args.config),
         profile=args.profile,
@@ -139,3 +152,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"lunar-hil run: error: artifacts not written: {artifact_errors}", file=sys.stderr)
         return 2
     return exit_code(result.result, args.expect)
+
+
+def _realtime_overrides(args: argparse.Namespace) -> list[str]:
+    """--mode, --speed and --rt-priority as the [run] keys they stand for."""
+    out = []
+    if args.mode:
+        out.append(f"run.mode={args.mode}")
+    if args.speed is not None:
+        out.append(f"run.speed={args.speed!r}")
+    if args.rt_priority is not None:
+        out.append(f"run.rt_priority={args.rt_priority}")
+    return out

@@ -47,10 +47,10 @@ class Link(abc.ABC):
         Returns as soon as any bytes are available. Raises ``LinkClosed`` at EOF.
         """
         self._check_open("read")
+        deadline = time.monotonic() + timeout_s  # before the first wait: never 2 × timeout_s
         data = self._read_some(max(timeout_s, 0.0))
         if data or timeout_s <= 0:
             return data
-        deadline = time.monotonic() + timeout_s
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:

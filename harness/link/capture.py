@@ -73,9 +73,11 @@ class CaptureWriter:
     is kept in ``error`` and the capture holds every record before it.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, buffer_bytes: int = -1) -> None:
         self.path = Path(path)
-        self._fh: BinaryIO = self.path.open("wb")
+        #: a real-time run buffers the whole capture (``buffer_bytes``): a write() that
+        #: the kernel holds back under disk pressure must not stall the pacing loop
+        self._fh: BinaryIO = self.path.open("wb", buffering=buffer_bytes)
         self._fh.write(MAGIC)
         #: the wall clock (ns since the Unix epoch) at wall_ns 0, for a pcapng copy's timestamps
         self.opened_unix_ns = time.time_ns()

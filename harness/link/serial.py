@@ -23,13 +23,22 @@ class SerialLink(Link):
     """A pyserial port opened from a URL; errors name the URL."""
 
     def __init__(
-        self, url: str, baudrate: int = DEFAULT_BAUDRATE, *, write_timeout_s: float = 10.0
+        self,
+        url: str,
+        baudrate: int = DEFAULT_BAUDRATE,
+        *,
+        write_timeout_s: float = 10.0,
+        exclusive: bool | None = None,
     ) -> None:
         self.name = url
         self.url = url
         try:
             self._port: serial.SerialBase = serial.serial_for_url(
-                url, baudrate=baudrate, timeout=0, write_timeout=write_timeout_s
+                url,
+                baudrate=baudrate,
+                timeout=0,
+                write_timeout=write_timeout_s,
+                exclusive=exclusive,  # True: flock the device (a second opener is "busy")
             )
         except (serial.SerialException, OSError, ValueError) as e:
             raise LinkError(f"cannot open serial link {url!r}: {e}") from e

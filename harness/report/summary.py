@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from harness.report.pacing import pacing_lines
 from harness.runspec import RunResult
 
 CAPTURE_NAME = "capture.lhcap"
@@ -77,6 +78,7 @@ def summary_lines(r: RunResult) -> list[str]:
         )
     else:
         lines.append(f"no tick was flown (FSW boot took {res['boot_wall_s']:.2f} s)")
+    lines.extend(pacing_lines(res.get("realtime")))
     lines.append(f"artifacts: {r.run_dir}/ ({', '.join(res.get('artifacts', []))})")
     for name, why in res.get("artifact_errors", {}).items():
         lines.append(f"artifact not written: {name}: {why}")

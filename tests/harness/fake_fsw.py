@@ -7,6 +7,8 @@ MODE:
   garbage  like good, but sends 37 bytes of garbage (no ASM) before every answer
   nan      answers every SYNC with ENGINE_CMD whose throttle is NaN
   mute     never answers anything (not even PING)
+  hold     answers SYNC(k) only when SYNC(k+1) arrives (every command a period late)
+  even     answers only the SYNCs of even ticks (every other period has no command)
 
 Order and damage (the misbehaviours of issue 8, each once at tick N unless "every tick"):
   event_after   every tick: FSW_STATUS, ENGINE_CMD, then an EVENT (code 7)
@@ -48,6 +50,7 @@ def main() -> int:
     framer = Framer()
     answered = 0
     garbage = bytes(range(40, 77))
+    held = b""
     while True:
         data = link.read(max(1, link.in_waiting))
         for f in deframer.feed(data):
@@ -57,6 +60,8 @@ def main() -> int:
             if isinstance(p, Ping):
                 link.write(framer.encode(Pong(p.nonce, deframer.stats.frames), f.cuc))
             elif isinstance(p, Sync):
+                if mode == "even" and p.tick % 2:
+                    continue
                 if mode in ("exit", "silent") and answered >= n:
                     if mode == "exit":
                         print(f"fake fsw: exiting after {answered} ticks", file=sys.stderr)
@@ -93,6 +98,8 @@ def main() -> int:
                         trail = framer.encode(Event(7, 0, float(p.tick)), f.cuc)
                     elif mode == "dup_cmd":
                         trail = cmd
+                if mode == "hold":
+                    out, held = held, out
                 if split and trail:
                     link.write(out)
                     link.flush()

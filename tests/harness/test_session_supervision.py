@@ -82,19 +82,19 @@ class Flown:
 
 
 def _session(
-    mode: str,
+    fake: str,
     tmp_path: Path,
     n: int = 10,
     sim: FreeFallSim | None = None,
     split: bool = False,
     **settings: Any,
 ) -> tuple[Flown, FreeFallSim, float]:
-    """One session against ``fake_fsw.py MODE`` on a pty; asserts the child was reaped."""
+    """One session against ``fake_fsw.py FAKE`` on a pty; asserts the child was reaped."""
     endpoint = launch(
         FswKind.PROCESS,
         run_dir=tmp_path,
         fsw_config=tmp_path / "FSW.toml",
-        command=f"{sys.executable} {FAKE} {mode} {{port}} {n}" + (" split" if split else ""),
+        command=f"{sys.executable} {FAKE} {fake} {{port}} {n}" + (" split" if split else ""),
     )
     sim = sim or FreeFallSim()
     recorder = RowRecorder()
