@@ -30,6 +30,8 @@ def test_campaign_file_names_a_scenario_and_keys_that_exist(path: Path) -> None:
     doc = load_toml(scenario)
     assert set(campaign["profiles"]) <= {"naive", "robust"}
     for axis in campaign.get("sweep", []) + campaign.get("disperse", []):
+        if axis["key"].startswith("fsw.stub."):
+            continue  # free-form FSW.toml keys: the stub's reader checks them before launch
         resolve(doc, axis["key"])  # KeyError / IndexError: a key the scenario lacks
         if "from" in axis:
             assert axis["from"] < axis["to"] and axis["step"] > 0
