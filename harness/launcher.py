@@ -262,7 +262,10 @@ def _process(req: LaunchRequest) -> FswEndpoint:
         tok.replace("{port}", pty.slave_path).replace("{config}", str(req.fsw_config))
         for tok in shlex.split(command)
     ]
-    return spawn_on_pty(req.kind, argv, req.run_dir, pty, f"{shlex.join(argv)} on {pty.slave_path}")
+    what = shlex.join(argv)  # names the pty already, through {port}
+    if pty.slave_path not in what:
+        what += f" on {pty.slave_path}"
+    return spawn_on_pty(req.kind, argv, req.run_dir, pty, what)
 
 
 @register(FswKind.C_HOST)

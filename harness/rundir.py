@@ -132,14 +132,29 @@ def _why(exc: OSError) -> str:
 @contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT, SIGTERM and SIGHUP while artifacts are written: a Ctrl-C then lands
-    after them (the run's files are complete), never half-way through one."""
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    after them (the run's files are complete), never half-way through one.
+
+    The signals are caught by a handler that only notes them, and the first one is
+    re-raised through its previous handler after the block (a thread mask would not do:
+    any other thread -- a log pump -- may take the signal for the process).
+    """
+    held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    pending: list[int] = []
     try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError, OSError):  # not the main thread, or no such call
+        old = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in held}
+    except ValueError:  # not the main thread: nothing to hold
         yield
         return
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, h in old.items():
+            signal.signal(s, h)
+        if pending:
+            handler = old[signal.Signals(pending[0])]
+            if callable(handler):
+                handler(pending[0], None)
+            elif handler == signal.SIG_DFL and pending[0] == signal.SIGINT:
+                raise KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), pending[0])

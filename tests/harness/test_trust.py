@@ -299,3 +299,47 @@ def test_a_babbling_fsw_is_named_with_its_junk(tmp_path: Path) -> None:
     assert res["verdict"] == "fsw_timeout"
     assert "bytes of junk skipped" in res["end_reason"]
     assert "received 76000 bytes: 0 frames accepted" in res["end_reason"]
+
+
+def test_ctrl_c_while_artifacts_are_written_finishes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 7: a Ctrl-C that lands while the plot is drawn waits for the artifacts."""
+    import harness.runner
+
+    real = harness.runner._plot
+
+    def plot_then_ctrl_c(*a: object, **k: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # held until the artifacts are written
+        real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(harness.runner, "_plot", plot_then_ctrl_c)
+    out = tmp_path / "o"
+    rc = harness.cli.main(["run", "nominal", "--fsw", "memory", "--out", str(out)])
+    assert rc == 130
+    res = json.loads((out / "result.json").read_text())
+    assert res["verdict"] == "soft"
+    assert "descent.png" in res["artifacts"]
+    assert (out / "descent.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_device_opens_its_port_at_the_line_baud(tmp_path: Path) -> None:
+    """Finding 15: --fsw device opens the port at [link] baud / --baud."""
+    from harness.launcher import FswKind, launch
+
+    ep = launch(
+        FswKind.DEVICE, run_dir=tmp_path, fsw_config=tmp_path / "FSW.toml", port="loop://",
+        baud=9600,
+    )  # fmt: skip
+    try:
+        assert ep.link._port.baudrate == 9600  # type: ignore[attr-defined]
+        assert "9600 baud" in ep.description
+    finally:
+        ep.close()
+
+
+def test_the_launched_command_is_named_once(tmp_path: Path) -> None:
+    """Finding 28: the endpoint does not repeat the pty path."""
+    r = cli("run", "nominal", "--command", "true {port}", "--out", str(tmp_path / "o"))
+    first = r.stdout.splitlines()[0]
+    assert first.count("/dev/pts/") == 1, first
