@@ -39,3 +39,18 @@ def test_command_line_chooses_the_fsw_and_failures_name_their_runs(
     result.stdout.fnmatch_lines(
         ["*lunar-hil runs*", "crash: touchdown at t=*-> *hakuto_r_m2-naive-0*"]
     )
+
+
+def test_hil_out_directories_are_named_by_node_id(pytester: pytest.Pytester) -> None:
+    """Review finding 24: same-named tests in two modules keep two run directories."""
+    body = """
+        def test_same(hil):
+            assert hil.run("nominal", profile="robust").verdict == "soft"
+        """
+    pytester.makepyfile(test_a=body, test_b=body)
+    out = pytester.path / "hilout"
+    result = pytester.runpytest("--hil-out", str(out))
+    result.assert_outcomes(passed=2)
+    dirs = sorted(p.name for p in out.iterdir())
+    assert dirs == ["test_a.py__test_same", "test_b.py__test_same"]
+    assert all((out / d / "nominal-robust-0" / "result.json").exists() for d in dirs)

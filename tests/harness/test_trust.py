@@ -343,3 +343,29 @@ def test_the_launched_command_is_named_once(tmp_path: Path) -> None:
     r = cli("run", "nominal", "--command", "true {port}", "--out", str(tmp_path / "o"))
     first = r.stdout.splitlines()[0]
     assert first.count("/dev/pts/") == 1, first
+
+
+def test_descent_plot_keeps_labels_off_the_data_and_marks_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 22: milestone labels sit in a strip above the top panel (never over the
+    curves or the legend), and the touchdown is marked."""
+    import matplotlib.figure
+
+    from harness import runner
+
+    figs: list[matplotlib.figure.Figure] = []
+    real = matplotlib.figure.Figure.savefig
+    monkeypatch.setattr(
+        matplotlib.figure.Figure,
+        "savefig",
+        lambda self, *a, **k: (figs.append(self), real(self, *a, **k)),
+    )
+    runner.run(runner.RunRequest(config=ROOT / "hil_configs" / "hakuto_r_m1.toml", profile="naive",
+                                 fsw_kind="memory", out=tmp_path / "o"))  # fmt: skip
+    (fig,) = figs
+    top = fig.axes[0]
+    labels = [t for t in top.texts if "t=" in t.get_text()]
+    assert len(labels) >= 3  # LRF first valid, latched failed, propellant out
+    assert all(t.xyann[1] >= 1.0 for t in labels)  # in axes fraction: above the data
+    assert any(line.get_marker() == "X" for line in top.get_lines())
