@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from harness.errors import InputError
 from packets.reference import protocol_reference
 
 
@@ -21,8 +22,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     text = protocol_reference()
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise InputError(
+                f"-o {args.output}: cannot write the reference: {exc.strerror}"
+            ) from None
     else:
         sys.stdout.write(text)
     return 0

@@ -23,6 +23,7 @@ from harness.errors import InputError
 from harness.link.capture import H2F, CaptureWriter
 from harness.plant.state import Truth
 from harness.scenario import Scenario, load_scenario
+from harness.scenarios import find_scenario
 from harness.simulator import Simulator
 from packets import Framer
 
@@ -55,7 +56,7 @@ class CommandRow:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("config", type=Path, help="scenario TOML (see hil_configs/)")
+    p.add_argument("config", help="scenario TOML, or a shipped scenario's name")
     p.add_argument(
         "--commands", type=Path, required=True, help="CSV: t_s,engine_on,throttle,pitch_rad"
     )
@@ -211,7 +212,9 @@ def default_out(scenario: Scenario, seed: int, root: Path = Path("runs")) -> Pat
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.config, list(args.overrides))
+    if args.seed is not None and args.seed < 0:
+        raise InputError(f"--seed {args.seed}: expected an integer >= 0")
+    scenario = load_scenario(find_scenario(args.config), list(args.overrides))
     commands = read_commands(args.commands)
     seed = scenario.run.seed if args.seed is None else args.seed
     out = args.out or default_out(scenario, seed)

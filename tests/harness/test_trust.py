@@ -205,8 +205,19 @@ def test_a_full_disk_keeps_the_verdict_and_exits_2(
         (["run", "hil_configs"], "hil_configs: (file): expected a TOML file"),
         (["run", "nominal", "--command", "python3 'x {port}"], "No closing quotation"),
         (["run", "no_such_scenario"], "name of a shipped one"),
+        (["protocol", "-o", "/tmp"], "-o /tmp: cannot write the reference"),
+        (["simulate", "nominal", "--commands", "x.csv", "--seed", "-1"], "--seed -1"),
+        (["demo", "--seed", "-1"], "--seed -1"),
     ],
-    ids=["negative-seed", "directory", "unbalanced-quotes", "unknown-name"],
+    ids=[
+        "negative-seed",
+        "directory",
+        "unbalanced-quotes",
+        "unknown-name",
+        "protocol-o-dir",
+        "simulate-negative-seed",
+        "demo-negative-seed",
+    ],
 )
 def test_bad_input_is_a_located_error(argv: list[str], where: str) -> None:
     r = cli(*argv)
