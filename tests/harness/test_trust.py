@@ -380,3 +380,26 @@ def test_descent_plot_keeps_labels_off_the_data_and_marks_the_end(
     assert len(labels) >= 3  # LRF first valid, latched failed, propellant out
     assert all(t.xyann[1] >= 1.0 for t in labels)  # in axes fraction: above the data
     assert any(line.get_marker() == "X" for line in top.get_lines())
+
+
+def test_a_read_only_run_directory_is_refused_before_launch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 5: writability is checked (by taking the run's lock) before anything flies;
+    an injected EROFS stands in for a read-only mount (root ignores permission bits)."""
+    import errno
+
+    import harness.rundir
+
+    real_open = os.open
+
+    def ro_open(path: str, flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith(harness.rundir.LOCK_NAME):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(harness.rundir.os, "open", ro_open)
+    rc = harness.cli.main(["run", "nominal", "--fsw", "memory", "--out", str(tmp_path / "ro")])
+    assert rc == 2
+    assert "not writable: Read-only file system" in capsys.readouterr().err
+    assert not (tmp_path / "ro" / "FSW.toml").exists()
