@@ -1,5 +1,8 @@
 """Starts (or connects to) the flight software under test and supervises it.
 
+Over ~300 lines because it is the registry of every FSW kind (seven, each a few lines)
+beside the endpoint they all return; QEMU's board start lives in ``harness.qemu``.
+
 FSW kinds are a registry: each ``FswKind`` has one launcher function (``@register``).
 * ``python-stub`` -- the reference stub as a subprocess on a pty (the default);
 * ``process``     -- any command line with a ``{port}`` (and optional ``{config}``)

@@ -1,5 +1,9 @@
 """One whole run as a value: ``RunSpec`` in, ``RunSummary`` out -- and its artifacts.
 
+Over ~300 lines because it is where every room meets for one run (scenario, FSW kind,
+line and link faults, session in lockstep or real time, artifacts); the pieces it composes
+live in their own modules -- splitting ``fly`` further would scatter one sequence.
+
 ``execute(spec)`` composes the simulator, the FSW endpoint, the line and the session,
 feeds the observers (telemetry writer, row recorder, capture) as the run goes, and
 never raises: a harness bug is a summary with verdict ``aborted`` and the traceback,

@@ -1,5 +1,8 @@
 """Typed, located access to a TOML document.
 
+Over ~300 lines because loading (``extends``, provenance), overrides and the typed getters
+share the ``Sourced`` table; each part is small.
+
 ``ConfigTable`` wraps one table together with where it came from (file and key path), so
 every error reads like ``hil_configs/m2.toml: vehicle.max_thrust_n: expected a number > 0,
 found -5``. Files may say ``extends = "base.toml"`` (relative to themselves); tables merge
