@@ -7,7 +7,6 @@ so neither imports the other.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -109,11 +108,3 @@ def causes(
     if exchange.stale_answers:
         out.append(Cause.STALE_ANSWERS.value)
     return out
-
-
-def nav_flags_of(rows: Iterable[TickRow]) -> int:
-    flags = 0
-    for r in rows:
-        if r.status is not None:
-            flags |= r.status.nav_flags
-    return flags

@@ -150,8 +150,8 @@ def fly(spec: RunSpec) -> RunSummary:
     fsw = _settings(scenario, spec.overrides)
     stub = dict(fsw.stub)
     # one source of truth for the profile: --profile, else [fsw.stub] profile, else [fsw]
-    profile = spec.profile or stub.pop("profile", None) or fsw.profile
-    stub.pop("profile", None)
+    stub_profile = stub.pop("profile", None)
+    profile = spec.profile or stub_profile or fsw.profile
     seed = scenario.run.seed if spec.seed is None else spec.seed
     kind = FswKind(spec.fsw_kind or fsw.kind)
     line = _line(scenario)

@@ -155,13 +155,10 @@ class Direction(Generic[T]):
             self._rate = self._baud.line.baud
 
     def put(self, t_us: int, data: bytes, item: T | None = None) -> None:
-        n = len(data)
-        self.bytes_put += n
-        baud = self._baud
-        if baud is not None:
-            arrival = baud.free_us = max(t_us, baud.free_us) + -(-(n * self._bits_us) // self._rate)
-            self._queue.append((arrival, data, item))
+        if self._baud is not None:
+            self.put_all(((t_us, data, item),))
             return
+        self.bytes_put += len(data)
         if not self.stages:
             self._queue.append((t_us, data, item))
             return
@@ -175,7 +172,7 @@ class Direction(Generic[T]):
                 heapq.heappush(self._heap, (t, self._n, d, item))
                 self._n += 1
 
-    def put_all(self, items: Sequence[tuple[int, bytes, T]]) -> None:
+    def put_all(self, items: Sequence[tuple[int, bytes, T | None]]) -> None:
         """``put`` each ``(t_us, data, item)`` in order (one call for a tick's frames)."""
         baud = self._baud
         if baud is None:

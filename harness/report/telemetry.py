@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
 from harness.outcome import TickRow
@@ -58,10 +57,6 @@ def telemetry_row(r: TickRow) -> list[str]:
     return out
 
 
-def telemetry_rows(rows: Sequence[TickRow]) -> list[list[str]]:
-    return [telemetry_row(r) for r in rows]
-
-
 class TelemetryWriter:
     """telemetry.csv (or only its digest), fed one tick at a time, written on ``close``."""
 
@@ -101,14 +96,3 @@ class TelemetryWriter:
         """Write the file (after ``close``); an OSError is the caller's to keep."""
         self.close()
         path.write_bytes(self._data)
-
-
-def write_telemetry(path: Path, rows: Sequence[TickRow]) -> str:
-    """Write all ``rows`` at once; returns the file's SHA-256."""
-    w = TelemetryWriter(path)
-    try:
-        for r in rows:
-            w.on_tick(r)
-    finally:
-        w.close()
-    return w.sha256
