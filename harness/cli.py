@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "replay": "harness.commands.replay",
     "export": "harness.commands.export",
     "campaign": "harness.commands.campaign",
+    "hunt": "harness.commands.hunt",
     "bench": "harness.commands.bench",
 }
 #: the first line of each module's docstring (tests/harness/commands/test_cli.py)
@@ -61,6 +62,10 @@ HELP: dict[str, str] = {
     ),
     "campaign": (
         "Run thousands of dispersed runs from one campaign file, store them, resume, report."
+    ),
+    "hunt": (
+        "Hunt for the fault schedules that break a landing, shrink each to its simplest,"
+        " re-fly it."
     ),
     "bench": "Check a link to a running board (--port URL), or this machine's timer (--host).",
 }

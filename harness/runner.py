@@ -258,7 +258,13 @@ def fly(spec: RunSpec) -> RunSummary:
             if scenario.link_faults:
                 result["faults_applied"] += link_faults.summary()
                 result["link"]["accounting"] = link_accounting(outcome.link, link_faults)
-            result["metrics"] = milestones(rows, outcome.propellant_out_us, vehicle.dry_mass_kg)
+            result["metrics"] = milestones(
+                rows,
+                outcome.propellant_out_us,
+                vehicle.dry_mass_kg,
+                vehicle.max_thrust_n,
+                scenario.plant.g_mps2,
+            )
             result["telemetry_sha256"] = telemetry.sha256
             if capture is not None:
                 capture.close()

@@ -21,7 +21,8 @@ class Progress:
         self._bar: Any = None
         self._task: Any = None
 
-    def start(self, total: int, done: int) -> None:
+    def start(self, total: int | None, done: int) -> None:
+        """``total`` None: open-ended (a hunt on a time budget)."""
         if not self.enabled:
             return
         from rich.console import Console
@@ -61,6 +62,11 @@ class Progress:
         if self._bar is not None:
             text = "  ".join(f"{k} {n}" for k, n in sorted(self.counts.items()))
             self._bar.update(self._task, verdicts=text)
+
+    def note(self, text: str) -> None:
+        """A line above the bar (a hunt's failure as it is found); silent without a bar."""
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False)
 
     def stop(self) -> None:
         if self._bar is not None:

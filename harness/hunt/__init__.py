@@ -1,0 +1,1 @@
+"""The fault hunt: adversarial search over fault schedules, shrinking, stories."""

@@ -1,0 +1,224 @@
+"""Start, resume and drive a hunt: the ledger in this process, the engines beside it.
+
+``--jobs 1`` runs one engine in this process (bit-deterministic: the same hunt file and
+store give the same runs in the same order). ``--jobs N`` runs N engines, each in its own
+process with its own round seeds (``spawn_key=(engine, round)``), flying its runs
+itself; they ask this process's ledger before every run over a pipe, so the store has
+one writer, the budget is shared, a schedule flown by one engine is free to the others,
+and a failure one engine shrank is off-limits to all. (With several engines the order
+in which they meet is the OS's: the runs are each deterministic, the hunt's order is not.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from harness.campaign.progress import Progress
+from harness.campaign.store import STORE_NAME, RunRecord, Store
+from harness.campaign.worker import RunTask, run_task
+from harness.errors import HarnessError
+from harness.hunt.engine import BudgetSpent, Engine, Fly, Found
+from harness.hunt.ledger import Ledger
+from harness.hunt.plan import Hunt, hunt_from_text
+from harness.hunt.space import Schedule
+from harness.runner import RunSpec
+
+POLL_S = 0.25
+
+
+def fly_task(run_id: int, spec: RunSpec) -> RunRecord:
+    """The default ``Fly``: the campaign worker's never-raising run."""
+    return run_task(RunTask(run_id, spec))
+
+
+@dataclass
+class Outcome:
+    ledger: Ledger
+    interrupted: bool
+
+
+def create(hunt: Hunt, directory: Path) -> Store:
+    directory.mkdir(parents=True, exist_ok=True)
+    store = Store(directory / STORE_NAME)
+    if store.header() is not None:
+        store.close()
+        raise HarnessError(
+            f"{directory}: a hunt is already stored here; resume it with"
+            f" `lunar-hil hunt resume {directory}` or choose another --out"
+        )
+    store.create(
+        name=hunt.name,
+        file_path=str(hunt.path.resolve()),
+        file_text=hunt.text,
+        file_sha256=hunt.sha256,
+        base_scenario=hunt.base_json,
+        run_count=0,
+        runs=iter(()),
+    )
+    return store
+
+
+def reopen(directory: Path) -> tuple[Hunt, Store]:
+    """The stored hunt, refusing a hunt file or base scenario changed since."""
+    store = Store.open(directory)
+    head = store.header()
+    if head is None:
+        raise HarnessError(f"{directory / STORE_NAME}: no hunt header (not created fully)")
+    path = Path(head["file_path"])
+    stored = str(head["file_text"])
+    if path.is_file() and path.read_text() != stored:
+        diff = difflib.unified_diff(
+            stored.splitlines(), path.read_text().splitlines(), "stored", str(path), lineterm=""
+        )
+        raise HarnessError(
+            f"{path} changed since the hunt in {directory} started; refusing to resume:\n"
+            + "\n".join(list(diff)[:40])
+        )
+    hunt = hunt_from_text(stored, path)
+    if hunt.base_json != head["base_scenario"]:
+        raise HarnessError(
+            f"the base scenario {hunt.scenario_path} (or a file it extends) changed since"
+            f" the hunt in {directory} started; refusing to resume"
+        )
+    return hunt, store
+
+
+def drive(
+    hunt: Hunt,
+    store: Store,
+    directory: Path,
+    jobs: int,
+    progress: Progress,
+    fly: Fly = fly_task,
+) -> Outcome:
+    """Hunt until the budget is spent; Ctrl-C stops and keeps what was found."""
+    ledger = Ledger(hunt, directory, store, progress)
+    total = hunt.budget_runs if hunt.budget_s is None else None
+    progress.start(total, min(ledger.flown, hunt.budget_runs))
+    interrupted = False
+    try:
+        if jobs == 1:
+            Engine(hunt, ledger, fly).run()
+        else:
+            _drive_processes(hunt, ledger, jobs, fly)
+        ledger.stop_reason = ledger.stop_reason or ledger.spent() or "done"
+    except KeyboardInterrupt:
+        interrupted = True
+        ledger.stop_reason = "interrupted (Ctrl-C): resume with lunar-hil hunt resume DIR"
+    finally:
+        progress.stop()
+        ledger.write()
+    return Outcome(ledger, interrupted)
+
+
+# -- engines in processes -----------------------------------------------------------------
+
+
+class _PipeBroker:
+    """An engine's view of the ledger across a pipe (one request, one answer)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._known: list[Schedule] = []
+
+    def _call(self, *msg: Any) -> Any:
+        self.conn.send(msg)
+        tag, value = self.conn.recv()
+        if tag == "spent":
+            raise BudgetSpent(value)
+        return value
+
+    def ask(self, key: str, mode: str = "run") -> RunRecord | int | None:
+        answer, known = self._call("ask", key, mode)
+        self._known = [Schedule.from_key(k) for k in known]
+        return answer  # type: ignore[no-any-return]
+
+    def ran(self, run_id: int, key: str, rec: RunRecord) -> None:
+        self._call("ran", run_id, key, rec)
+
+    def known(self) -> list[Schedule]:
+        return self._known
+
+    def found(self, f: Found) -> bool:
+        new: bool = self._call("found", f)
+        self._known = [Schedule.from_key(k) for k in self._call("known")]
+        return new
+
+
+def _engine_main(conn: Connection, hunt: Hunt, engine: int, fly: Fly) -> None:
+    os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    broker = _PipeBroker(conn)
+    try:
+        broker._known = [Schedule.from_key(k) for k in broker._call("known")]
+        Engine(hunt, broker, fly, engine).run()
+    except (EOFError, OSError, BudgetSpent):
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            conn.send(("done",))
+
+
+def _drive_processes(hunt: Hunt, ledger: Ledger, jobs: int, fly: Fly) -> None:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["harness.hunt.engine", "harness.campaign.worker"])
+    conns: dict[Connection, Any] = {}
+    try:
+        for e in range(jobs):
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=_engine_main, args=(theirs, hunt, e, fly), daemon=True)
+            proc.start()
+            theirs.close()
+            conns[mine] = proc
+        live = set(conns)
+        while live:
+            for conn in multiprocessing.connection.wait(list(live), POLL_S):
+                assert isinstance(conn, Connection)
+                try:
+                    msg = conn.recv()
+                except (EOFError, OSError):
+                    live.discard(conn)
+                    continue
+                if msg[0] == "done":
+                    live.discard(conn)
+                    continue
+                conn.send(_serve(ledger, msg))
+            ledger.progress.refresh()
+            for conn in list(live):
+                if conns[conn].exitcode is not None and not conn.poll():
+                    live.discard(conn)
+    finally:
+        for proc in conns.values():
+            if proc.exitcode is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    proc.kill()
+            proc.join(5.0)
+
+
+def _serve(ledger: Ledger, msg: tuple[Any, ...]) -> tuple[str, Any]:
+    known = [s.key() for s in ledger.known()]
+    op = msg[0]
+    try:
+        if op == "ask":
+            return ("ok", (ledger.ask(msg[1], msg[2]), known))
+        if op == "ran":
+            ledger.ran(msg[1], msg[2], msg[3])
+            return ("ok", None)
+        if op == "found":
+            return ("ok", ledger.found(msg[1]))
+        if op == "known":
+            return ("ok", known)
+    except BudgetSpent as exc:
+        return ("spent", str(exc))
+    raise HarnessError(f"hunt engine sent an unknown message {op!r}")
