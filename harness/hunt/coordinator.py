@@ -101,7 +101,7 @@ def drive(
     fly: Fly = fly_task,
 ) -> Outcome:
     """Hunt until the budget is spent; Ctrl-C stops and keeps what was found."""
-    ledger = Ledger(hunt, directory, store, progress)
+    ledger = Ledger(hunt, directory, store, progress, refly=fly is fly_task)
     total = hunt.budget_runs if hunt.budget_s is None else None
     progress.start(total, min(ledger.flown, hunt.budget_runs))
     interrupted = False

@@ -6,7 +6,8 @@ A *round* is one hypothesis run of ``round_examples`` examples with its own seed
 target phase climbing every margin in ``targets``, and -- at the first failure -- its
 shrinker. The first failure of a round goes to the broker at once (before shrinking, so
 a killed hunt keeps it); shrinking may fly ``shrink_runs`` runs, after which a schedule
-not yet flown counts as passing (so the shrinker stops on what it has). A minimal
+not yet flown counts as passing (so the shrinker stops on what it has); a failure found
+within the run budget is shrunk and bisected even past it. A minimal
 failure whose kinds are new is bisected on its main magnitude and handed over; then the
 next round starts, and schedules that hold a known failure at least as harsh
 (``Space.explains``) count as passing without a run, so the next rounds look elsewhere.
@@ -188,7 +189,8 @@ class Engine:
             return None
         key = schedule.key()
         past = state.found and state.shrink_flown >= self.hunt.shrink_runs
-        answer = self.broker.ask(key, "peek" if past else "run")
+        # a failure found within the budget is shrunk (and bisected) past it
+        answer = self.broker.ask(key, "peek" if past else "force" if state.found else "run")
         if isinstance(answer, RunRecord):
             return _usable(answer)
         if answer is None:  # shrinking past its budget: what was not flown passes

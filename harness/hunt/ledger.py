@@ -69,8 +69,13 @@ class Entry:
 
 
 class Ledger:
-    def __init__(self, hunt: Hunt, directory: Path, store: Store, progress: Progress) -> None:
+    def __init__(
+        self, hunt: Hunt, directory: Path, store: Store, progress: Progress, refly: bool = True
+    ) -> None:
+        """``refly``: fly each shrunk failure again from its written file (off when the
+        hunt's runs are not real flights: a test's planted FSW)."""
         self.hunt = hunt
+        self.refly = refly
         self.directory = directory
         self.store = store
         self.progress = progress
@@ -150,7 +155,8 @@ class Ledger:
             return False
         number = self.entries[slot].number if slot in self.entries else len(self.entries) + 1
         entry = self._entry(number, f)
-        entry.refly = self._refly(entry)
+        if self.refly:
+            entry.refly = self._refly(entry)
         self.entries[slot] = entry
         self.write()
         self.progress.note(f"failure {number}: {entry.story}")

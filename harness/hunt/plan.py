@@ -13,7 +13,8 @@ Top-level keys::
     max_faults = 2                     # faults drawn at once (at most)
     property = 'verdict == "soft"'     # what must hold (FIELD OP VALUE, as a [search])
     targets = ["braking_deficit"]      # margins hypothesis.target climbs (TARGETS)
-    budget_runs = 200                  # runs flown, shrinking and bisection included
+    budget_runs = 200                  # runs the search may start (a failure found within
+                                       # it is still shrunk and bisected, past it)
     budget_s = 600.0                   # or wall seconds (whichever ends first)
     round_examples = 20                # hypothesis examples a round (then a new seed)
     shrink_runs = 60                   # runs a failure's shrinking may fly

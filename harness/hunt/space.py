@@ -284,7 +284,7 @@ def space_from_config(t: ConfigTable, kinds: Sequence[ConfigTable]) -> Space:
     dup = [n for n in names if names.count(n) > 1]
     if dup:
         raise t.error("kind", "kinds with distinct names", dup[0])
-    max_faults = t.integer("max_faults", 2, min=1, max=len(built))
+    max_faults = t.integer("max_faults", min(2, len(built)), min=1, max=len(built))
     return Space(built, max_faults)
 
 
