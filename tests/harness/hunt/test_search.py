@@ -89,7 +89,7 @@ def test_two_engines_share_the_ledger(tmp_path: Path) -> None:
     assert data["runs"] >= 400  # the budget (a bisection in flight may pass it)
     shrunk = [f for f in data["failures"] if f["state"] == "shrunk"]
     assert [sorted(_tables(f)) for f in shrunk] == [["late_acquisition", "lrf_latency"]]
-    hunt, store = coordinator.reopen(tmp_path / "two")
+    _, store = coordinator.reopen(tmp_path / "two")
     counts = store.counts()
     store.close()
     assert counts == {"done": data["runs"]}  # one writer: every run recorded, none pending
