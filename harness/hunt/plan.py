@@ -56,6 +56,11 @@ def _neg(v: float | None) -> float | None:
 TARGETS: dict[str, Callable[[RunRecord], float | None]] = {
     # the least (altitude - stopping distance at full thrust), negated
     "braking_deficit": lambda r: _neg(_metric(r, "braking_margin_min_m")),
+    # seconds the FSW commanded full thrust (control authority saturated)
+    "thrust_saturation": lambda r: _metric(r, "full_thrust_s"),
+    # the true altitude at the first valid LRF, negated (never valid: 0 m): how little
+    # height the FSW had left when it first knew its altitude (HAKUTO-R M2: 893 m)
+    "lrf_acquired_low": lambda r: -(r.lrf_first_valid_alt_m or 0.0),
     # the worst |estimated - true altitude|
     "alt_error": lambda r: _metric(r, "max_abs_alt_error_m"),
     # |touchdown v_z|

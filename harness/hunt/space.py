@@ -8,7 +8,8 @@ world -- with a fixed part and drawn parameters::
     name = "late_acquisition"           # unique; names the fault in stories and reports
     into = "faults"                     # faults | link_faults | terrain.cliffs | set
     table = { kind = "late_acquisition", sensor = "lrf" }   # fixed keys of the table
-    story = "the LRF first acquires below {valid_below_alt_m:,.0f} m"   # optional
+    story = "the LRF first acquires below {valid_below_alt_m:,.0f} m"   # optional;
+                                        # {NAME_abs}: a number's magnitude
     [kind.draw]
     valid_below_alt_m = { simple = 3000.0, harsh = 300.0, step = 25.0 }
     stamped = { values = [true, false] }                     # a choice, first is simplest
@@ -223,6 +224,7 @@ class Space:
     def phrase(self, fault: Fault) -> str:
         k = self.kind(fault.kind)
         values = fault.values(self)
+        values |= {f"{n}_abs": abs(v) for n, v in values.items() if isinstance(v, float)}
         if k.story:
             try:
                 return k.story.format(**values)

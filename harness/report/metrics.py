@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from harness.outcome import TickRow
 
 
+#: a command at or above this throttle counts as full thrust (control saturated)
+FULL_THROTTLE = 0.99
 #: the net braking deceleration below which a vehicle is taken as unable to stop (m/s²)
 MIN_NET_DECEL_MPS2 = 0.01
 
@@ -30,6 +32,8 @@ def milestones(
     ``h - vz² / (2 (T_max / m - g))`` (negative: no throttle could have saved it from
     then on) -- a margin that shrinks smoothly as a descent nears a crash."""
     margin = math.inf
+    full_thrust_us = 0
+    prev: TickRow | None = None
     first_valid = None
     latched = None
     est_zero = None
@@ -51,6 +55,9 @@ def milestones(
             if est_zero is None and st.est_alt_m <= 10.0 and tr.alt_m > 50.0:
                 est_zero = {"t_s": r.t_us / 1e6, "alt_true_m": tr.alt_m, "vz_true_mps": tr.vz_mps}
         min_prop = min(min_prop, tr.mass_kg)
+        if prev is not None and prev.engine_on and prev.throttle >= FULL_THROTTLE:
+            full_thrust_us += r.t_us - prev.t_us
+        prev = r
         if max_thrust_n is not None and tr.vz_mps < 0.0 and not tr.landed:
             net = max(max_thrust_n / tr.mass_kg - g_mps2, MIN_NET_DECEL_MPS2)
             margin = min(margin, tr.alt_m - tr.vz_mps * tr.vz_mps / (2.0 * net))
@@ -69,5 +76,6 @@ def milestones(
         "min_propellant_kg": None if math.isinf(min_prop) else min_prop - dry_mass_kg,
         "max_abs_alt_error_m": max_err,
         "braking_margin_min_m": None if math.isinf(margin) else margin,
+        "full_thrust_s": full_thrust_us / 1e6,
         "ticks": len(rows),
     }
