@@ -17,7 +17,7 @@ tick k); more consecutive ticks without a valid command than allowed is
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from harness.clock import Clock, SimClock
@@ -30,7 +30,7 @@ from harness.port import FswPort
 from harness.sensors.base import Emission
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict, judge
-from packets import EngineCmd, Frame, FswStatus, Lrf, Sync, cuc_from_us
+from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync, cuc_from_us
 
 
 class SimulatorLike(Protocol):
@@ -66,16 +66,25 @@ def flight_over(sim: SimulatorLike, t_us: int, max_sim_time_us: int) -> tuple[Ve
     return None
 
 
-def queue_emissions(
-    h2f: Direction[Emission], encode: Callable[..., bytes], emissions: list[Emission]
-) -> None:
+def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Emission]) -> None:
     """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4);
     each framed once, when due, so sequence counts follow the line order."""
-    if emissions:
-        first = [e for e in emissions if e.sensor != "discretes"]
-        if len(first) < len(emissions):
-            first += [e for e in emissions if e.sensor == "discretes"]
-        h2f.put_all([(e.due_us, encode(e.packet, e.cuc, False), e) for e in first])
+    if not emissions:
+        return
+    sensors = [e.sensor for e in emissions]
+    if "discretes" in sensors[:-1]:  # rare: a DISCRETES not already last goes last
+        emissions = [e for e in emissions if e.sensor != "discretes"] + [
+            e for e in emissions if e.sensor == "discretes"
+        ]
+    frames = framer.encode_each([(e.packet, e.cuc) for e in emissions], False)
+    h2f.put_all([(e.due_us, f, e) for e, f in zip(emissions, frames, strict=True)])
+
+
+def frames_arrived(h2f: Direction[Emission], t_us: int) -> tuple[list[bytes], Lrf | None]:
+    """The frames that have reached the FSW by ``t_us``, and the last LRF among them."""
+    arrived = h2f.arrived(t_us)
+    lrfs = [s.packet for _, s in arrived if s is not None and type(s.packet) is Lrf]
+    return [f for f, _ in arrived], lrfs[-1] if lrfs else None
 
 
 class LockstepLoop:
@@ -118,7 +127,8 @@ class LockstepLoop:
         sim, port, simt, clock = self.sim, self.port, self.simt, self.clock
         period = self.period_us
         h2f = self.line.h2f
-        encode = port.framer.encode
+        framer = port.framer
+        encode = framer.encode
         on_tick = [o.on_tick for o in self.observers]
         cmd = EngineCmd(0, 0, 0.0, 0.0)
         clock.start()
@@ -132,13 +142,8 @@ class LockstepLoop:
             over = flight_over(sim, t_k, self.max_sim_time_us)
             if over is not None:
                 return over
-            queue_emissions(h2f, encode, emissions)
-            lrf: Lrf | None = None
-            frames = []
-            for frame, sent in h2f.arrived(t_k):
-                frames.append(frame)
-                if sent is not None and type(sent.packet) is Lrf:
-                    lrf = sent.packet
+            queue_emissions(h2f, framer, emissions)
+            frames, lrf = frames_arrived(h2f, t_k)
             frames.append(encode(Sync(k, period), cuc_from_us(t_k)))
             self._send(b"".join(frames), t_k)
             ex = self._answer(k, t_k)
