@@ -210,6 +210,25 @@ class Direction(Generic[T]):
         self.bytes_arrived += n
         return out
 
+    def put_take(self, t_us: int, data: bytes, by_us: int) -> bytes:
+        """``put(t_us, data)``, then ``take(by_us)``: what a receiver reads as it comes.
+        A lone baud stage with nothing on the line (the common case) skips the queue."""
+        baud = self._baud
+        if baud is None or self._queue:
+            self.put(t_us, data)
+            return self.take(by_us)
+        n = len(data)
+        free = baud.free_us
+        arrival = baud.free_us = (t_us if t_us > free else free) + -(
+            -(n * self._bits_us) // self._rate
+        )
+        self.bytes_put += n
+        if arrival > by_us:
+            self._queue.append((arrival, data, None))
+            return b""
+        self.bytes_arrived += n
+        return data
+
     def take(self, t_us: int) -> bytes:
         """The bytes that have arrived by ``t_us``, joined."""
         return b"".join(d for d, _ in self.arrived(t_us))
