@@ -148,6 +148,17 @@ def test_put_take_equals_put_then_take(baud: int, reads: list[tuple[int, int, in
         assert (fast.bytes_put, fast.bytes_arrived) == (slow.bytes_put, slow.bytes_arrived)
 
 
+def test_put_take_hands_on_what_arrives_by_the_horizon_inclusive() -> None:
+    from harness.link.line import BaudStage, Direction
+
+    q: Direction[None] = Direction("f2h", [BaudStage(SerialLine(115200))])  # 26 B: 2257 us
+    assert q.put_take(0, b"a" * 26, 2257) == b"a" * 26  # arrives exactly at the horizon
+    assert q.put_take(10_000, b"b" * 26, 12_256) == b""  # 1 us short: still on the line
+    assert (q.in_flight, q.next_arrival_us()) == (1, 12_257)
+    assert q.put_take(12_000, b"c" * 26, 20_000) == b"b" * 26 + b"c" * 26  # FIFO behind it
+    assert q.bytes_put == q.bytes_arrived == 78
+
+
 def test_a_line_models_the_uart_both_ways() -> None:
     from harness.link.line import Line
 
