@@ -32,6 +32,9 @@ from harness.supervisor import Supervisor
 from harness.verdict import Verdict, judge
 from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync, cuc_from_us
 
+#: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
+_new_tuple = tuple.__new__
+
 
 class SimulatorLike(Protocol):
     """What the loop needs of the plant + sensors + faults (harness.simulator)."""
@@ -144,7 +147,7 @@ class LockstepLoop:
                 return over
             queue_emissions(h2f, framer, emissions)
             frames, lrf = frames_arrived(h2f, t_k)
-            frames.append(encode(Sync(k, period), cuc_from_us(t_k)))
+            frames.append(encode(_new_tuple(Sync, (k, period)), cuc_from_us(t_k)))
             self._send(b"".join(frames), t_k)
             ex = self._answer(k, t_k)
             if ex.command is not None:
@@ -154,8 +157,9 @@ class LockstepLoop:
             if status is not None:
                 self.last_status = status
                 self.nav_flags_seen |= status.nav_flags
-            row = TickRow(
-                t_k, sim.truth, bool(cmd.engine_on), cmd.throttle, cmd.pitch_cmd_rad, status, lrf
+            row = _new_tuple(
+                TickRow,
+                (t_k, sim.truth, bool(cmd.engine_on), cmd.throttle, cmd.pitch_cmd_rad, status, lrf),
             )
             for f in on_tick:
                 f(row)
