@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Protocol
 
 from harness.clock import Clock, SimClock
@@ -34,6 +35,11 @@ from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync, cuc_from_us
 
 #: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
 _new_tuple = tuple.__new__
+#: an Emission's fields, read in C (a tick's frames pass through map and zip, not loops)
+_at = Emission._fields.index
+_due = itemgetter(_at("due_us"))
+_packet_and_cuc = itemgetter(_at("packet"), _at("cuc"))
+_sensor = itemgetter(_at("sensor"))
 
 
 class SimulatorLike(Protocol):
@@ -74,13 +80,13 @@ def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Em
     each framed once, when due, so sequence counts follow the line order."""
     if not emissions:
         return
-    sensors = [e.sensor for e in emissions]
+    sensors = list(map(_sensor, emissions))
     if "discretes" in sensors[:-1]:  # rare: a DISCRETES not already last goes last
         emissions = [e for e in emissions if e.sensor != "discretes"] + [
             e for e in emissions if e.sensor == "discretes"
         ]
-    frames = framer.encode_each([(e.packet, e.cuc) for e in emissions], False)
-    h2f.put_all([(e.due_us, f, e) for e, f in zip(emissions, frames, strict=True)])
+    frames = framer.encode_each(map(_packet_and_cuc, emissions), False)
+    h2f.put_all(zip(map(_due, emissions), frames, emissions, strict=True))
 
 
 def frames_arrived(h2f: Direction[Emission], t_us: int) -> tuple[list[bytes], Lrf | None]:

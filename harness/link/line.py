@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from harness.errors import HarnessError
@@ -172,7 +172,7 @@ class Direction(Generic[T]):
                 heapq.heappush(self._heap, (t, self._n, d, item))
                 self._n += 1
 
-    def put_all(self, items: Sequence[tuple[int, bytes, T | None]]) -> None:
+    def put_all(self, items: Iterable[tuple[int, bytes, T | None]]) -> None:
         """``put`` each ``(t_us, data, item)`` in order (one call for a tick's frames)."""
         baud = self._baud
         if baud is None:
