@@ -197,7 +197,7 @@ class LockstepLoop:
             except (LinkError, OSError) as exc:
                 self.supervisor.ended_by_link(str(exc), t_us)
             if items:
-                if any(type(i) is Frame for i in items):
+                if Frame in map(type, items):
                     resyncs_at_frame = port.resyncs
                 if ex.take(items):
                     return ex
