@@ -1,17 +1,24 @@
 """Whole loop, lockstep: nominal, robust stub, in-process (memory link) and as a
 subprocess over a pty. Prints the median real-time factor and µs per tick by stage.
 
-Stages (class-level timers around room entry points, so the figures carry a few tenths
-of a µs of timer cost each; on the memory link they count the thread's CPU time, which a
-loaded machine skews far less than wall time -- the real-time factor stays wall time):
+Stages (class-level timers around room entry points; on the memory link they count the
+thread's CPU time, which a loaded machine skews far less than wall time):
   plant    -- ``Lander.step`` (the integration)
   fsw      -- ``FlightSoftware.receive`` (the FSW's whole control cycle: its deframing,
               navigation, guidance, control and encoding)
-  sensors  -- ``SensorSuite.on_step`` + ``pop_due`` (sensor models and fault layers)
+  sensors  -- ``SensorSuite.on_steps`` (``on_step`` in older trees) + ``pop_due`` (sensor
+              models and fault layers)
   harness  -- everything else in the tick loop: framing, the line, the link, the
               capture, deframing the answers, the exchange, the row, the observers.
 The harness's own overhead is ``sensors + harness``: everything but the plant
 integration and the FSW's control cycle.
+
+A timer is not free: reading the thread's CPU clock is a system call (~0.6 µs here), so
+each timed call adds ~1.5 µs, part inside its stage and part to the loop around it --
+~15 µs a tick at five plant steps. The worker measures what one timed call adds on a
+no-op method with the same clock and subtracts it per call counted (from the stage, and
+from the loop for the part outside), so the stages are the code's, not the meter's. The
+real-time factor comes from a run of its own in the same process, with no timers in.
 
 Side by side with another checkout (e.g. the commit before a change)::
 
@@ -46,7 +53,8 @@ BUDGET = {"memory": 300.0, "python-stub": 100.0}
 
 
 def _timed(cls: type, name: str, bucket: list[int], clock: Callable[[], int]) -> None:
-    """Wrap ``cls.name`` so its time on ``clock`` adds up in ``bucket[0]`` (ns)."""
+    """Wrap ``cls.name`` so its time on ``clock`` adds up in ``bucket[0]`` (ns) and its
+    calls in ``bucket[1]``."""
     inner: Callable[..., Any] = getattr(cls, name)
 
     def wrapper(*a: Any, **k: Any) -> Any:
@@ -55,61 +63,116 @@ def _timed(cls: type, name: str, bucket: list[int], clock: Callable[[], int]) ->
             return inner(*a, **k)
         finally:
             bucket[0] += clock() - t0
+            bucket[1] += 1
 
     setattr(cls, name, wrapper)
 
 
-def worker(kind: str) -> dict[str, Any]:
-    """One run in this process, with stage timers; works on this tree and older ones."""
+class _Probe:
+    def noop(self) -> None:
+        pass
+
+
+def meter_cost_ns(clock: Callable[[], int], n: int = 20_000) -> tuple[float, float]:
+    """What one ``_timed`` call adds, ns: (inside its bucket, to the caller in all),
+    measured on a no-op method with ``clock`` (the least of three tries each)."""
+    probe = _Probe()
+
+    def loop_ns() -> int:
+        t0 = clock()
+        for _ in range(n):
+            probe.noop()
+        return clock() - t0
+
+    plain = min(loop_ns() for _ in range(3))
+    bucket = [0, 0]
+    saved = _Probe.noop
+    _timed(_Probe, "noop", bucket, clock)
+    wrapped, inside = [], []
+    for _ in range(3):
+        bucket[0] = 0
+        wrapped.append(loop_ns())
+        inside.append(bucket[0])
+    _Probe.noop = saved  # type: ignore[method-assign]
+    return (min(inside) - plain) / n, (min(wrapped) - plain) / n
+
+
+def _fly(runner: Any, kind: str, scenario: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        r = runner.run(
+            runner.RunRequest(
+                config=scenario, profile="robust", fsw_kind=kind, out=Path(tmp) / "r", plot=False
+            )
+        )
+    result: dict[str, Any] = r.result
+    return result
+
+
+def worker(kind: str, scenario: Path = SCENARIO) -> dict[str, Any]:
+    """Two runs in this process: one clean (the real-time factor), one with stage timers;
+    works on this tree and older ones (each flies its own copy of the scenario: an older
+    tree may not know newer keys)."""
     from fsw_stub.core import FlightSoftware
     from harness import runner
     from harness.plant.lander import Lander
     from harness.sensors.suite import SensorSuite
     from harness.session import Session
 
+    rtf = _fly(runner, kind, scenario)["realtime_factor"]
     # memory: thread CPU time (one thread does it all; a loaded machine barely skews it);
     # pty: wall time (the round trip is the point)
     clock = time.thread_time_ns if kind == "memory" else time.perf_counter_ns
-    plant, fsw, sensors, link_read, session = [0], [0], [0], [0], [0]
+    inside_ns, added_ns = meter_cost_ns(clock)
+    plant, fsw, sensors, link_read, session = [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]
     _timed(Lander, "step", plant, clock)
     _timed(FlightSoftware, "receive", fsw, clock)
-    _timed(SensorSuite, "on_step", sensors, clock)
+    # a tree whose loop hands a tick's plant steps over at once times that call
+    _timed(
+        SensorSuite, "on_steps" if hasattr(SensorSuite, "on_steps") else "on_step", sensors, clock
+    )
     _timed(SensorSuite, "pop_due", sensors, clock)
     _timed(Session, "run", session, clock)
     if kind != "memory":
         from harness.link.pty import PtyPair
 
         _timed(PtyPair, "read", link_read, clock)
-    with tempfile.TemporaryDirectory() as tmp:
-        r = runner.run(
-            runner.RunRequest(
-                config=SCENARIO, profile="robust", fsw_kind=kind, out=Path(tmp) / "r", plot=False
-            )
-        )
-    res = r.result
+    res = _fly(runner, kind, scenario)
     ticks = res["metrics"]["ticks"]
-    loop_us = session[0] / 1e3 if kind == "memory" else res["wall_time_s"] * 1e6
-    per = {"plant": plant[0] / 1e3, "fsw": fsw[0] / 1e3, "sensors": sensors[0] / 1e3}
+    stages = {"plant": plant, "fsw": fsw, "sensors": sensors}
+    if kind != "memory":
+        stages["link_read"] = link_read
+    # the meter's own cost out: inside each stage per call, and all of it from the loop
+    calls = sum(b[1] for b in stages.values())
+    per = {k: (b[0] - b[1] * inside_ns) / 1e3 for k, b in stages.items()}
     if kind == "memory":
+        loop_us = (session[0] - calls * added_ns) / 1e3
         per["harness"] = loop_us - per["plant"] - per["fsw"] - per["sensors"]
     else:
+        loop_us = res["wall_time_s"] * 1e6 - calls * added_ns / 1e3
         # the boot exchange reads too (waiting for the child's PONG): not in the loop
-        per["waiting on the pty"] = link_read[0] / 1e3 - res["boot_wall_s"] * 1e6
+        per["waiting on the pty"] = per.pop("link_read") - res["boot_wall_s"] * 1e6
         per["harness"] = loop_us - per["plant"] - per["sensors"] - per["waiting on the pty"]
         del per["fsw"]
     return {
         "verdict": res["verdict"],
-        "rtf": res["realtime_factor"],
+        "rtf": rtf,
         "ticks": ticks,
         "us_per_tick": {k: v / ticks for k, v in per.items()},
         "loop_us_per_tick": loop_us / ticks,
+        "meter_ns": {"inside": inside_ns, "added": added_ns, "calls_per_tick": calls / ticks},
     }
 
 
 def _spawn(tree: Path, kind: str) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(tree))
     out = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--worker", kind],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            kind,
+            str(tree / SCENARIO.relative_to(ROOT)),
+        ],
         cwd=tree,
         env=env,
         capture_output=True,
@@ -168,8 +231,8 @@ def main(figures: Figures, reps: int = REPS) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
-        print(json.dumps(worker(sys.argv[2])))
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        print(json.dumps(worker(sys.argv[2], Path(sys.argv[3]))))
     else:
         from benchmarks.figures import Figures
 

@@ -17,7 +17,8 @@ tick k); more consecutive ticks without a valid command than allowed is
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from operator import itemgetter
 from typing import Protocol
 
 from harness.clock import Clock, SimClock
@@ -30,7 +31,15 @@ from harness.port import FswPort
 from harness.sensors.base import Emission
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict, judge
-from packets import EngineCmd, Frame, FswStatus, Lrf, Sync, cuc_from_us
+from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync, cuc_from_us
+
+#: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
+_new_tuple = tuple.__new__
+#: an Emission's fields, read in C (a tick's frames pass through map and zip, not loops)
+_at = Emission._fields.index
+_due = itemgetter(_at("due_us"))
+_packet_and_cuc = itemgetter(_at("packet"), _at("cuc"))
+_sensor = itemgetter(_at("sensor"))
 
 
 class SimulatorLike(Protocol):
@@ -66,16 +75,25 @@ def flight_over(sim: SimulatorLike, t_us: int, max_sim_time_us: int) -> tuple[Ve
     return None
 
 
-def queue_emissions(
-    h2f: Direction[Emission], encode: Callable[..., bytes], emissions: list[Emission]
-) -> None:
+def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Emission]) -> None:
     """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4);
     each framed once, when due, so sequence counts follow the line order."""
-    if emissions:
-        first = [e for e in emissions if e.sensor != "discretes"]
-        if len(first) < len(emissions):
-            first += [e for e in emissions if e.sensor == "discretes"]
-        h2f.put_all([(e.due_us, encode(e.packet, e.cuc, False), e) for e in first])
+    if not emissions:
+        return
+    sensors = list(map(_sensor, emissions))
+    if "discretes" in sensors[:-1]:  # rare: a DISCRETES not already last goes last
+        emissions = [e for e in emissions if e.sensor != "discretes"] + [
+            e for e in emissions if e.sensor == "discretes"
+        ]
+    frames = framer.encode_each(map(_packet_and_cuc, emissions), False)
+    h2f.put_all(zip(map(_due, emissions), frames, emissions, strict=True))
+
+
+def frames_arrived(h2f: Direction[Emission], t_us: int) -> tuple[list[bytes], Lrf | None]:
+    """The frames that have reached the FSW by ``t_us``, and the last LRF among them."""
+    arrived = h2f.arrived(t_us)
+    lrfs = [s.packet for _, s in arrived if s is not None and type(s.packet) is Lrf]
+    return [f for f, _ in arrived], lrfs[-1] if lrfs else None
 
 
 class LockstepLoop:
@@ -118,7 +136,8 @@ class LockstepLoop:
         sim, port, simt, clock = self.sim, self.port, self.simt, self.clock
         period = self.period_us
         h2f = self.line.h2f
-        encode = port.framer.encode
+        framer = port.framer
+        encode = framer.encode
         on_tick = [o.on_tick for o in self.observers]
         cmd = EngineCmd(0, 0, 0.0, 0.0)
         clock.start()
@@ -132,14 +151,9 @@ class LockstepLoop:
             over = flight_over(sim, t_k, self.max_sim_time_us)
             if over is not None:
                 return over
-            queue_emissions(h2f, encode, emissions)
-            lrf: Lrf | None = None
-            frames = []
-            for frame, sent in h2f.arrived(t_k):
-                frames.append(frame)
-                if sent is not None and type(sent.packet) is Lrf:
-                    lrf = sent.packet
-            frames.append(encode(Sync(k, period), cuc_from_us(t_k)))
+            queue_emissions(h2f, framer, emissions)
+            frames, lrf = frames_arrived(h2f, t_k)
+            frames.append(encode(_new_tuple(Sync, (k, period)), cuc_from_us(t_k)))
             self._send(b"".join(frames), t_k)
             ex = self._answer(k, t_k)
             if ex.command is not None:
@@ -149,8 +163,9 @@ class LockstepLoop:
             if status is not None:
                 self.last_status = status
                 self.nav_flags_seen |= status.nav_flags
-            row = TickRow(
-                t_k, sim.truth, bool(cmd.engine_on), cmd.throttle, cmd.pitch_cmd_rad, status, lrf
+            row = _new_tuple(
+                TickRow,
+                (t_k, sim.truth, bool(cmd.engine_on), cmd.throttle, cmd.pitch_cmd_rad, status, lrf),
             )
             for f in on_tick:
                 f(row)
@@ -182,7 +197,7 @@ class LockstepLoop:
             except (LinkError, OSError) as exc:
                 self.supervisor.ended_by_link(str(exc), t_us)
             if items:
-                if any(type(i) is Frame for i in items):
+                if Frame in map(type, items):
                     resyncs_at_frame = port.resyncs
                 if ex.take(items):
                     return ex

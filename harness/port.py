@@ -101,8 +101,7 @@ class FswPort:
                     data = raw
                 else:
                     clock = self.clock
-                    line.put(clock.t_us, raw)  # type: ignore[union-attr]
-                    data = line.take(clock.horizon_us)  # type: ignore[union-attr]
+                    data = line.put_take(clock.t_us, raw, clock.horizon_us)  # type: ignore[union-attr]
         out: list[Received] = []
         self._sink = out
         if data:

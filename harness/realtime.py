@@ -28,7 +28,13 @@ from harness.clock import SimClock
 from harness.exchange import describe
 from harness.link.base import LinkError
 from harness.link.line import Line
-from harness.lockstep import RunObserver, SimulatorLike, flight_over, queue_emissions
+from harness.lockstep import (
+    RunObserver,
+    SimulatorLike,
+    flight_over,
+    frames_arrived,
+    queue_emissions,
+)
 from harness.outcome import ExchangeCounts, RunEnded, TickRow
 from harness.pacing import PacingRecord, WallClock
 from harness.port import FswPort, Received
@@ -161,7 +167,8 @@ class RealtimeLoop:
         sim, simt, clock, intake = self.sim, self.simt, self.clock, self.exchange
         step, period = self.step_us, self.period_us
         h2f = self.line.h2f
-        encode = self.port.framer.encode
+        framer = self.port.framer
+        encode = framer.encode
         on_tick = [o.on_tick for o in self.observers]
         cmd = EngineCmd(0, 0, 0.0, 0.0)
         lrf: Lrf | None = None  # the last LRF frame sent since the previous row
@@ -178,15 +185,13 @@ class RealtimeLoop:
             over = flight_over(sim, t, self.max_sim_time_us)
             if over is not None:
                 return over
-            queue_emissions(h2f, encode, emissions)
+            queue_emissions(h2f, framer, emissions)
             tick = t % period == 0
             if tick and t > 0:
                 self._close_period(t)
-            frames = []
-            for frame, sent in h2f.arrived(t):
-                frames.append(frame)
-                if sent is not None and type(sent.packet) is Lrf:
-                    lrf = sent.packet
+            frames, sent_lrf = frames_arrived(h2f, t)
+            if sent_lrf is not None:
+                lrf = sent_lrf
             if tick:
                 frames.append(encode(Sync(t // period, period), cuc_from_us(t)))
             if frames:

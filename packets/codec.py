@@ -189,6 +189,20 @@ def _make_codec(spec: PacketSpec) -> FastCodec:
 
 CODECS: dict[int, FastCodec] = {apid: _make_codec(spec) for apid, spec in SPECS.items()}
 _CODEC_OF_CLASS: dict[type, FastCodec] = {c.cls: c for c in CODECS.values()}
+#: what ``Framer.encode_each`` needs of a class, in one lookup: (pack of the headers and
+#: the user data without the ASM -- the bytes the PEC covers --, word1, length field, APID,
+#: codec)
+_PACKING_OF_CLASS: dict[type, tuple[Callable[..., bytes], int, int, int, FastCodec]] = {
+    c.cls: (
+        struct.Struct(">" + HEADER_FORMAT[3:] + c.data.format[1:]).pack,
+        c.word1,
+        c.length_field,
+        c.word1 & 0x7FF,
+        c,
+    )
+    for c in CODECS.values()
+}
+_PEC = struct.Struct(">H").pack
 MAX_KNOWN_FRAME_LEN = max(c.frame_len for c in CODECS.values())
 
 
@@ -296,23 +310,41 @@ class Framer:
         return seq
 
     def encode(self, packet: Packet, cuc: int, check: bool = True) -> bytes:
-        codec = _CODEC_OF_CLASS[type(packet)]
+        pack, word1, length_field, apid, codec = _PACKING_OF_CLASS[type(packet)]
         if check and not codec.valid(packet):
             codec.check(packet)
         if not 0 <= cuc <= MAX_CUC:
             raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
-        apid = codec.word1 & 0x7FF
         seq = self._seq.get(apid, 0)
         self._seq[apid] = (seq + 1) & _SEQ_MASK
         sent = self.sent
         sent[apid] = sent.get(apid, 0) + 1
-        body = codec.whole.pack(
-            ASM, codec.word1, 0xC000 | seq, codec.length_field, cuc >> 16, cuc & 0xFFFF, *packet
-        )
-        return body + crc_hqx(body[ASM_LEN:], 0xFFFF).to_bytes(2, "big")
+        body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
+        return ASM + body + _PEC(crc_hqx(body, 0xFFFF))
+
+    def encode_each(self, items: Iterable[tuple[Packet, int]], check: bool = True) -> list[bytes]:
+        """``encode(packet, cuc, check)`` of each ``(packet, cuc)`` in order, one frame
+        each: a tick's frames in one call (the per-frame lookups hoisted out of the loop)."""
+        packing = _PACKING_OF_CLASS
+        seqs = self._seq
+        sent = self.sent
+        out: list[bytes] = []
+        append = out.append
+        for packet, cuc in items:
+            pack, word1, length_field, apid, codec = packing[type(packet)]
+            if check and not codec.valid(packet):
+                codec.check(packet)
+            if not 0 <= cuc <= MAX_CUC:
+                raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
+            seq = seqs.get(apid, 0)
+            seqs[apid] = (seq + 1) & _SEQ_MASK
+            sent[apid] = sent.get(apid, 0) + 1
+            body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
+            append(ASM + body + _PEC(crc_hqx(body, 0xFFFF)))
+        return out
 
     def encode_all(self, items: Iterable[tuple[Packet, int]]) -> bytes:
-        return b"".join(self.encode(p, t) for p, t in items)
+        return b"".join(self.encode_each(items))
 
     def sent_by_name(self) -> dict[str, int]:
         return {SPECS[a].name: n for a, n in sorted(self.sent.items())}

@@ -33,6 +33,7 @@ from packets.model import Packet
 
 _HEADER_END = ASM_LEN + PRIMARY_HEADER_LEN
 _PRIMARY = struct.Struct(">4sHHH")  # ASM, word1, word2, length
+_WORDS = struct.Struct(">HHH")  # word1, word2, length (after the ASM)
 #: the shortest frame with a secondary header: ASM, both headers, PEC, no user data
 _MIN_FRAME_WITH_TIME = HEADER.size + PEC_LEN
 _IDLE = int(Apid.IDLE)
@@ -263,6 +264,7 @@ class Deframer:
         expect = self._expect_seq
         by_apid = stats.by_apid
         new = tuple.__new__
+        primary = _WORDS.unpack_from
         spans = self.spans
         base = self._base
         skipped = 0
@@ -280,12 +282,9 @@ class Deframer:
                 pos = i
                 if end - i < _HEADER_END:
                     return pos
-                fast = fast_of.get((buf[i + 4] << 8) | buf[i + 5])
-                if (
-                    fast is None
-                    or buf[i + 6] < 0xC0  # sequence flags != 3
-                    or ((buf[i + 8] << 8) | buf[i + 9]) != fast[0]
-                ):
+                w1, w2, length = primary(buf, i + ASM_LEN)
+                fast = fast_of.get(w1)
+                if fast is None or w2 < 0xC000 or length != fast[0]:  # w2 < 0xC000: flags != 3
                     step = self._candidate(buf, i, out)
                     if step < 0:
                         return pos  # wait for more bytes
@@ -311,7 +310,7 @@ class Deframer:
                 fields = values[2:]
                 # rule 3: a frame whose PEC checks advances the sequence expectation even
                 # when rule 5 rejects it (no false gap)
-                seq = ((buf[i + 6] & 0x3F) << 8) | buf[i + 7]
+                seq = w2 & _SEQ_MASK
                 expected = expect.get(apid)
                 if expected is not None and seq != expected:
                     gaps = stats.seq_gaps_by_apid

@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from harness.errors import HarnessError
@@ -172,7 +172,7 @@ class Direction(Generic[T]):
                 heapq.heappush(self._heap, (t, self._n, d, item))
                 self._n += 1
 
-    def put_all(self, items: Sequence[tuple[int, bytes, T | None]]) -> None:
+    def put_all(self, items: Iterable[tuple[int, bytes, T | None]]) -> None:
         """``put`` each ``(t_us, data, item)`` in order (one call for a tick's frames)."""
         baud = self._baud
         if baud is None:
@@ -209,6 +209,25 @@ class Direction(Generic[T]):
                 n += len(data)
         self.bytes_arrived += n
         return out
+
+    def put_take(self, t_us: int, data: bytes, by_us: int) -> bytes:
+        """``put(t_us, data)``, then ``take(by_us)``: what a receiver reads as it comes.
+        A lone baud stage with nothing on the line (the common case) skips the queue."""
+        baud = self._baud
+        if baud is None or self._queue:
+            self.put(t_us, data)
+            return self.take(by_us)
+        n = len(data)
+        free = baud.free_us
+        arrival = baud.free_us = (t_us if t_us > free else free) + -(
+            -(n * self._bits_us) // self._rate
+        )
+        self.bytes_put += n
+        if arrival > by_us:
+            self._queue.append((arrival, data, None))
+            return b""
+        self.bytes_arrived += n
+        return data
 
     def take(self, t_us: int) -> bytes:
         """The bytes that have arrived by ``t_us``, joined."""

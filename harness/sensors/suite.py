@@ -1,11 +1,11 @@
 """The sensor suite: samples every sensor at its rate, runs its fault chain, queues packets.
 
-The simulator calls ``on_step(truth)`` after every plant step (and once at t = 0 with
-the initial truth); a sensor samples when ``t_us`` is a multiple of its period. Each
-sample is stamped with its acquisition time, delivered at acquisition + intrinsic
-latency, then passes its fault layers in the order configured. ``pop_due(t_us)`` hands
-out every emission due by then, ordered by (due_us, acquired_us, sensor order, sequence):
-IMU, LRF, attitude, velocimeter, discretes.
+The simulator calls ``on_steps(truths)`` with a control tick's plant steps (``on_step``
+for one, e.g. at t = 0 with the initial truth); a sensor samples when ``t_us`` is a
+multiple of its period. Each sample is stamped with its acquisition time, delivered at
+acquisition + intrinsic latency, then passes its fault layers in the order configured.
+``pop_due(t_us)`` hands out every emission due by then, ordered by (due_us, acquired_us,
+sensor order, sequence): IMU, LRF, attitude, velocimeter, discretes.
 """
 
 from __future__ import annotations
@@ -112,39 +112,45 @@ class SensorSuite:
 
     def on_step(self, truth: Truth) -> None:
         """Sample every sensor whose period divides ``truth.t_us``."""
-        t = truth.t_us
+        self.on_steps((truth,))
+
+    def on_steps(self, truths: Sequence[Truth]) -> None:
+        """``on_step`` of each truth in turn (a control tick's plant steps in one call)."""
         cycle = self._cycle_us
-        if cycle:
-            plans = self._by_phase.get(t % cycle)
-            if plans is None:
-                return
-        else:
-            plans = [plan for period, plan in self._plans if t % period == 0]
-        cuc = (t * _CUC_FINE_PER_S + 500_000) // 1_000_000  # cuc_from_us(t), inlined
+        by_phase = self._by_phase.get
         append = self._pending.append
         last_due = self._last_due
         in_order = True
-        for sample, latency_us, name, layers in plans:
-            packet = sample(truth)
-            if packet is None:
-                continue
-            if layers:
-                s = Sample(packet, t, t + latency_us, cuc, truth.alt_m)
-                for layer in layers:
-                    if not layer.apply(s):
-                        break
+        for truth in truths:
+            t = truth.t_us
+            if cycle:
+                plans = by_phase(t % cycle)
+                if plans is None:
+                    continue
+            else:
+                plans = [plan for period, plan in self._plans if t % period == 0]
+            cuc = (t * _CUC_FINE_PER_S + 500_000) // 1_000_000  # cuc_from_us(t), inlined
+            for sample, latency_us, name, layers in plans:
+                packet = sample(truth)
+                if packet is None:
+                    continue
+                if layers:
+                    s = Sample(packet, t, t + latency_us, cuc, truth.alt_m)
+                    for layer in layers:
+                        if not layer.apply(s):
+                            break
+                    else:
+                        due = s.due_us
+                        append(_new_tuple(Emission, (due, s.cuc, s.packet, name, t)))
+                        if due < last_due:
+                            in_order = False
+                        last_due = due
                 else:
-                    due = s.due_us
-                    append(_new_tuple(Emission, (due, s.cuc, s.packet, name, t)))
+                    due = t + latency_us
+                    append(_new_tuple(Emission, (due, cuc, packet, name, t)))
                     if due < last_due:
                         in_order = False
                     last_due = due
-            else:
-                due = t + latency_us
-                append(_new_tuple(Emission, (due, cuc, packet, name, t)))
-                if due < last_due:
-                    in_order = False
-                last_due = due
         self._last_due = last_due
         if not in_order:
             self._in_order = False

@@ -314,6 +314,30 @@ def test_framer_counts_per_apid_and_wraps() -> None:
     assert [decode(framer.encode(Sync(0, 1), 0)).seq for _ in range(2)] == [16383, 0]
 
 
+@given(data=st.data(), n=st.integers(1, 12))
+def test_framer_frames_equal_the_pinned_encoder_one_by_one_and_all_at_once(
+    data: st.DataObject, n: int
+) -> None:
+    """``Framer.encode`` and ``encode_each`` (their own packing, without the ASM) give the
+    bytes of ``encode`` -- which the test above pins to construct -- with the sequence
+    counts a framer keeps per APID."""
+    items = [
+        (data.draw(packets_of(data.draw(st.sampled_from(APIDS)))), data.draw(cucs()))
+        for _ in range(n)
+    ]
+    counts: dict[int, int] = {}
+    expected = []
+    for packet, cuc in items:
+        apid = int(codec_for(packet).spec.apid)
+        expected.append(encode(packet, counts.get(apid, 0), cuc))
+        counts[apid] = counts.get(apid, 0) + 1
+    one, each = Framer(), Framer()
+    assert [one.encode(p, c) for p, c in items] == expected
+    assert each.encode_each(items) == expected
+    assert one.sent == each.sent == counts
+    assert one.encode_all(items) == each.encode_all(items)
+
+
 def test_asm_is_the_ccsds_marker() -> None:
     assert bytes.fromhex("1ACFFC1D") == ASM
     assert GOOD.startswith(ASM)

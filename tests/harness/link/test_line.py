@@ -117,6 +117,48 @@ def test_the_folded_baud_fast_path_equals_the_stage_chain() -> None:
     assert fast.arrived(horizon) == slow.arrived(horizon)
 
 
+@given(
+    baud=st.sampled_from([9600, 115200, 921600]),
+    reads=st.lists(
+        st.tuples(st.integers(0, 20_000), st.integers(1, 1100), st.integers(0, 60_000)),
+        max_size=30,
+    ),
+)
+def test_put_take_equals_put_then_take(baud: int, reads: list[tuple[int, int, int]]) -> None:
+    """``put_take``'s shortcut (a lone baud stage, nothing queued) gives what ``put`` then
+    ``take`` give a chain that takes the general path: bytes, arrivals and counters."""
+    from harness.link.line import BaudStage, Direction
+
+    class PassThrough:
+        fifo = True
+
+        def process(self, t_us: int, data: bytes) -> list[tuple[int, bytes]]:
+            return [(t_us, data)]
+
+    line = SerialLine(baud)
+    fast: Direction[None] = Direction("f2h", [BaudStage(line)])
+    slow: Direction[None] = Direction("f2h", [PassThrough(), BaudStage(line)])
+    t = 0
+    for i, (dt, n, horizon) in enumerate(reads):
+        t += dt
+        data = bytes([i & 0xFF]) * n
+        slow.put(t, data)
+        assert fast.put_take(t, data, t + horizon) == slow.take(t + horizon)
+        assert (fast.in_flight, fast.next_arrival_us()) == (slow.in_flight, slow.next_arrival_us())
+        assert (fast.bytes_put, fast.bytes_arrived) == (slow.bytes_put, slow.bytes_arrived)
+
+
+def test_put_take_hands_on_what_arrives_by_the_horizon_inclusive() -> None:
+    from harness.link.line import BaudStage, Direction
+
+    q: Direction[None] = Direction("f2h", [BaudStage(SerialLine(115200))])  # 26 B: 2257 us
+    assert q.put_take(0, b"a" * 26, 2257) == b"a" * 26  # arrives exactly at the horizon
+    assert q.put_take(10_000, b"b" * 26, 12_256) == b""  # 1 us short: still on the line
+    assert (q.in_flight, q.next_arrival_us()) == (1, 12_257)
+    assert q.put_take(12_000, b"c" * 26, 20_000) == b"b" * 26 + b"c" * 26  # FIFO behind it
+    assert q.bytes_put == q.bytes_arrived == 78
+
+
 def test_a_line_models_the_uart_both_ways() -> None:
     from harness.link.line import Line
 

@@ -113,3 +113,24 @@ def test_a_rate_that_is_not_a_whole_number_of_steps_is_a_located_error() -> None
     with pytest.raises(ConfigError) as info:
         make_suite(sensors(imu={"rate_hz": 400.0}))
     assert info.value.file == "test.toml" and info.value.key == "sensors.imu.rate_hz"
+
+
+@given(batch=st.integers(1, 12), latency=st.floats(0.0, 0.2), jitter=st.floats(0.0, 0.1))
+def test_a_ticks_steps_at_once_sample_as_one_step_at_a_time(
+    batch: int, latency: float, jitter: float
+) -> None:
+    """``on_steps`` over a control tick's truths queues what ``on_step`` on each queues --
+    noise, fault draws and delivery order alike."""
+    specs = faults({"kind": "latency", "sensor": "lrf", "latency_s": latency, "jitter_s": jitter})
+    one, many = (make_suite(sensors(noise=True, **ALL_ON), specs) for _ in range(2))
+    truths = list(descent(1.2))
+    by_one, by_many = [], []
+    for start in range(0, len(truths), batch):
+        chunk = truths[start : start + batch]
+        for tr in chunk:
+            one.on_step(tr)
+        many.on_steps(chunk)
+        by_one += one.pop_due(chunk[-1].t_us)
+        by_many += many.pop_due(chunk[-1].t_us)
+    assert by_one and by_many == by_one
+    assert one.pending_count == many.pending_count
