@@ -64,8 +64,7 @@ HELP: dict[str, str] = {
         "Run thousands of dispersed runs from one campaign file, store them, resume, report."
     ),
     "hunt": (
-        "Hunt for the fault schedules that break a landing, shrink each to its simplest,"
-        " re-fly it."
+        "Hunt for the fault schedules that break a landing, shrink each to its simplest, re-fly it."
     ),
     "bench": "Check a link to a running board (--port URL), or this machine's timer (--host).",
 }

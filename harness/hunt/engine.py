@@ -4,14 +4,17 @@
 A *round* is one hypothesis run of ``round_examples`` examples with its own seed
 (``SeedSequence(seed, spawn_key=(engine, round))``): generation, then hypothesis's
 target phase climbing every margin in ``targets``, and -- at the first failure -- its
-shrinker. The engine's example database carries the best-scoring examples from one
-round to the next, so a climb cut short by the end of a round goes on. The first failure of a round goes to the broker at once (before shrinking, so
-a killed hunt keeps it); shrinking may fly ``shrink_runs`` runs, after which a schedule
-not yet flown counts as passing (so the shrinker stops on what it has); a failure found
-within the run budget is shrunk and bisected even past it. A minimal
-failure whose kinds are new is bisected on its main magnitude and handed over; then the
-next round starts, and schedules that hold a known failure at least as harsh
-(``Space.explains``) count as passing without a run, so the next rounds look elsewhere.
+shrinker. Hypothesis begins its target phase half way through a round, and a seeded
+run keeps no example database to carry its best examples into the next round, so a
+round must be long enough for a climb to finish (``round_examples``).
+
+The first failure of a round goes to the broker at once (before shrinking, so a killed
+hunt keeps it); shrinking may fly ``shrink_runs`` runs, after which a schedule not yet
+flown counts as passing (so the shrinker stops on what it has); a failure found within
+the run budget is shrunk and bisected even past it. A minimal failure whose kinds are
+new is bisected on its main magnitude and handed over; then the next round starts, and
+schedules that hold a known failure at least as harsh (``Space.explains``) count as
+passing without a run, so the next rounds look elsewhere.
 
 Every run goes through the broker (``ask`` before, ``ran`` after): it answers from the
 store when the schedule was flown before (a resumed hunt replays its rounds for free,
@@ -126,10 +129,6 @@ class Engine:
     fly: Fly
     engine: int = 0
     rounds: int = field(default=0, init=False)
-    #: hypothesis's example database, kept across this engine's rounds: a new round
-    #: replays the last one's best-scoring examples (its pareto front), so the target
-    #: phase climbs on from where the last round stopped (replays are cached: free)
-    database: Any = field(default=None, init=False)
 
     def run(self, max_rounds: int | None = None) -> None:
         """Hunt round after round until the broker says the budget is spent."""
@@ -145,20 +144,16 @@ class Engine:
     def hunt_round(self, rnd: int) -> Found | None:
         from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings, target
 
-        from hypothesis.database import InMemoryExampleDatabase
-
         hunt = self.hunt
         state = _Round()
-        if self.database is None:
-            self.database = InMemoryExampleDatabase()
 
         @seed(round_seed(hunt.seed, self.engine, rnd))
         @settings(
             max_examples=hunt.round_examples,
-            database=self.database,
+            database=None,
             deadline=None,
             derandomize=False,
-            phases=(Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
+            phases=(Phase.generate, Phase.target, Phase.shrink),
             report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck),
             verbosity=Verbosity.quiet,
