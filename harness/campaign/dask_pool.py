@@ -18,7 +18,8 @@ that holds it restarted by its nanny (``Client.restart_workers``), so a hung run
 not hold a slot. The local cluster is
 made with ``allowed-failures = 0``: a worker that dies gives ``KilledWorker`` at once
 and the coordinator retries the run once, as with the process pool. Workers import the
-harness themselves (the same environment); only the ``RunTask`` crosses the wire.
+harness themselves (the same environment), once, when the pool starts (``Client.run``);
+only the ``RunTask`` crosses the wire.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class DaskPool:
                 self.client = dist.Client(address, timeout=10)
         except OSError as exc:
             raise HarnessError(f"--dask {address}: cannot reach the scheduler: {exc}") from exc
+        # every worker imports the harness now, as the process pool's forkserver preloads
+        # it, rather than inside its first run
+        self.client.run(importlib.import_module, "harness.campaign.worker")
         nthreads = self.client.nthreads()
         self.slot_count: int = max(1, sum(nthreads.values()))
         self.inflight: dict[Any, tuple[RunTask, float]] = {}

@@ -97,7 +97,10 @@ def _plot(hunt: Hunt, rows: list[Any], path: Path) -> Path | None:
         ax.scatter(*pts[False], s=10, label="holds")
         ax.scatter(*pts[True], s=14, color="red", label="fails")
         ax.set_ylabel(name)
-        ax.set_yscale("symlog")
+        ys = pts[False][1] + pts[True][1]
+        positive = [y for y in ys if y > 0]
+        if ys and min(ys) >= 0 and positive and max(positive) / min(positive) > 100:
+            ax.set_yscale("symlog")  # margins spanning decades (alt error 1e3 .. 1e5 m)
         ax.grid(alpha=0.3)
     axes[-1, 0].set_xlabel("run (in the order flown)")
     axes[0, 0].legend(loc="best", fontsize=8)
