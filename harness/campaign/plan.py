@@ -38,7 +38,8 @@ import numpy as np
 
 from harness.campaign.boundary import SearchSpec, search_from_config
 from harness.campaign.draws import Dispersion, dispersion_from_config
-from harness.config.table import ConfigTable, dotted_key, load_toml, parse_override, set_key
+from harness.config.study import open_study, overridden, read_study
+from harness.config.table import ConfigTable, dotted_key, load_toml, set_key
 from harness.errors import ConfigError
 from harness.fswconfig import KINDS, PROFILES, fsw_settings
 from harness.runner import RunSpec
@@ -222,34 +223,13 @@ def _check_key(t: ConfigTable, name: str, key: str) -> None:
 
 def load_campaign(path: str | Path) -> Campaign:
     path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise ConfigError(
-            str(path), "(file)", "an existing campaign file", "no such file"
-        ) from None
-    return campaign_from_text(text, path)
+    return campaign_from_text(read_study(path, "campaign"), path)
 
 
 def campaign_from_text(text: str, path: Path) -> Campaign:
     """Parse and validate a campaign file's text as if it lived at ``path``."""
-    import tomllib
-
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "(syntax)", "valid TOML", str(exc)) from None
-    t = ConfigTable(doc, str(path))
-    scenario_path = path.parent / t.string("scenario")
-    if not scenario_path.is_file():
-        raise t.error("scenario", "an existing scenario file", str(scenario_path))
-    overrides = tuple(t.array("set", []))
-    base = load_toml(scenario_path)
-    for o in overrides:
-        if not isinstance(o, str):
-            raise t.error("set", "strings KEY.PATH=VALUE", o)
-        keys, value = parse_override(o)
-        base = set_key(base, keys, value, f"{path}: set")
+    t, scenario_path = open_study(text, path)
+    base, overrides = overridden(t, load_toml(scenario_path), path)
     fsw_raw = ConfigTable(base.get("fsw", {}), str(scenario_path), "fsw")
     default_profile = fsw_settings(fsw_raw).profile
     profiles = tuple(t.array("profiles", [default_profile]))
@@ -263,9 +243,9 @@ def campaign_from_text(text: str, path: Path) -> Campaign:
     dispersions = tuple(dispersion_from_config(d) for d in t.tables("disperse"))
     keys = [s.key for s in sweeps] + [d.key for d in dispersions]
     for i, s in enumerate(sweeps):
-        _check_key(ConfigTable(doc, str(path), f"sweep[{i}]"), "key", s.key)
+        _check_key(ConfigTable(t.data, str(path), f"sweep[{i}]"), "key", s.key)
     for i, d in enumerate(dispersions):
-        _check_key(ConfigTable(doc, str(path), f"disperse[{i}]"), "key", d.key)
+        _check_key(ConfigTable(t.data, str(path), f"disperse[{i}]"), "key", d.key)
     dup = [k for k in keys if keys.count(k) > 1]
     if dup:
         raise t.error("sweep", "each key swept or dispersed once", dup[0])

@@ -34,8 +34,8 @@ from typing import Any
 
 from harness.campaign.boundary import Predicate, parse_predicate
 from harness.campaign.store import RunRecord
+from harness.config.study import open_study, overridden, read_study
 from harness.config.table import ConfigTable, load_toml, parse_override, set_key
-from harness.errors import ConfigError
 from harness.fswconfig import KINDS, PROFILES, dump_toml, fsw_settings
 from harness.hunt.space import Exact, Schedule, Space, check_applies, space_from_config
 from harness.runner import RunSpec
@@ -160,37 +160,19 @@ class Hunt:
 
 def load_hunt(path: str | Path) -> Hunt:
     path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise ConfigError(str(path), "(file)", "an existing hunt file", "no such file") from None
-    return hunt_from_text(text, path)
+    return hunt_from_text(read_study(path, "hunt"), path)
 
 
 def hunt_from_text(text: str, path: Path) -> Hunt:
     """Parse and validate a hunt file's text as if it lived at ``path``."""
-    import tomllib
-
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "(syntax)", "valid TOML", str(exc)) from None
-    t = ConfigTable(doc, str(path))
-    scenario_path = path.parent / t.string("scenario")
-    if not scenario_path.is_file():
-        raise t.error("scenario", "an existing scenario file", str(scenario_path))
+    t, scenario_path = open_study(text, path)
     base = load_toml(scenario_path)
     replace = tuple(t.array("replace", []))
     for key in replace:
         if not isinstance(key, str):
             raise t.error("replace", "key paths (strings) of arrays in the scenario", key)
         base = set_key(base, key.split("."), [], f"{path}: replace")
-    overrides = tuple(t.array("set", []))
-    for o in overrides:
-        if not isinstance(o, str):
-            raise t.error("set", "strings KEY.PATH=VALUE", o)
-        keys, value = parse_override(o)
-        base = set_key(base, keys, value, f"{path}: set")
+    base, overrides = overridden(t, base, path)
     fsw_raw = ConfigTable(base.get("fsw", {}), str(scenario_path), "fsw")
     profile = t.string("profile", fsw_settings(fsw_raw).profile, choices=PROFILES)
     targets = tuple(t.array("targets", ["braking_deficit"]))
