@@ -35,7 +35,7 @@ def test_hunt_finds_m2_and_its_scenario_refiles(
             "--out",
             str(out),
             "--budget-runs",
-            "12",
+            "8",
             "--jobs",
             "1",
             "--no-progress",
