@@ -10,7 +10,6 @@ dies is retried once (``attempts = 2``); a run past ``run_timeout_s`` is ``timeo
 
 from __future__ import annotations
 
-import difflib
 import json
 import time
 from collections import deque
@@ -22,7 +21,7 @@ from typing import Protocol
 from harness.campaign.plan import Campaign, RunPoint, campaign_from_text
 from harness.campaign.pool import Died, Event, Finished, ProcessPool, TimedOut
 from harness.campaign.progress import Progress
-from harness.campaign.store import STORE_NAME, RunRecord, Store
+from harness.campaign.store import RunRecord, Store, new_store, reopen_store
 from harness.campaign.worker import RunTask
 from harness.errors import HarnessError
 
@@ -67,59 +66,21 @@ def params_json(p: RunPoint) -> str:
 
 def create(campaign: Campaign, directory: Path) -> Store:
     """A new campaign directory with every run pending; refuses an existing one."""
-    directory.mkdir(parents=True, exist_ok=True)
-    store = Store(directory / STORE_NAME)
-    if store.header() is not None:  # (a store killed while being created has none)
-        store.close()
-        raise HarnessError(
-            f"{directory}: a campaign is already stored here;"
-            f" resume it with `lunar-hil campaign resume {directory}` or choose another --out"
-        )
 
     def rows() -> Iterator[tuple[int, str, str, int, int]]:
         for i in range(campaign.run_count):
             p = campaign.point_of(i)
             yield (i, params_json(p), p.profile, p.seed, p.sample)
 
-    store.create(
-        name=campaign.name,
-        file_path=str(campaign.path.resolve()),
-        file_text=campaign.text,
-        file_sha256=campaign.sha256,
-        base_scenario=campaign.base_json,
-        run_count=campaign.run_count if campaign.search is None else 0,
-        runs=rows() if campaign.search is None else iter(()),
+    grid = campaign.search is None
+    return new_store(
+        directory, campaign, "campaign", campaign.run_count if grid else 0, rows() if grid else ()
     )
-    return store
-
-
-def _diff(old: str, new: str, a: str, b: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), a, b, lineterm="", n=1)
-    return "\n".join(list(lines)[:60])
 
 
 def reopen(directory: Path) -> tuple[Campaign, Store]:
     """The stored campaign, refusing a campaign file or base scenario changed since."""
-    store = Store.open(directory)
-    head = store.header()
-    if head is None:
-        raise HarnessError(f"{directory / STORE_NAME}: no campaign header (not created fully)")
-    path = Path(head["file_path"])
-    stored_text = str(head["file_text"])
-    if path.is_file() and path.read_text() != stored_text:
-        raise HarnessError(
-            f"{path} changed since the campaign in {directory} started; refusing to resume"
-            " (start a new campaign with another --out, or restore the file):\n"
-            + _diff(stored_text, path.read_text(), "stored", str(path))
-        )
-    campaign = campaign_from_text(stored_text, path)
-    if campaign.base_json != head["base_scenario"]:
-        raise HarnessError(
-            f"the base scenario {campaign.scenario_path} (or a file it extends) changed since"
-            f" the campaign in {directory} started; refusing to resume:\n"
-            + _diff(head["base_scenario"], campaign.base_json, "stored", "now")
-        )
-    return campaign, store
+    return reopen_store(directory, campaign_from_text, "campaign")
 
 
 def task_of(campaign: Campaign, directory: Path, p: RunPoint, attempt: int = 1) -> RunTask:

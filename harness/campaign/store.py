@@ -9,12 +9,13 @@ path and hash, the resolved base scenario), ``runs`` (one row per run id, insert
 
 from __future__ import annotations
 
+import difflib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from harness.errors import HarnessError
 
@@ -100,6 +101,25 @@ class RunRecord:
     attempts: int = 1
     #: compact result: end_reason, touchdown, metrics, faults-applied counts, link counters
     summary: dict[str, Any] | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> RunRecord:
+        """A finished run read back from the store's ``runs`` table."""
+        return cls(
+            run_id=int(row["run_id"]),
+            status=row["status"],
+            verdict=row["verdict"],
+            causes=tuple(json.loads(row["causes"] or "[]")),
+            touchdown_vz_mps=row["touchdown_vz_mps"],
+            touchdown_vx_mps=row["touchdown_vx_mps"],
+            propellant_kg=row["propellant_kg"],
+            lrf_first_valid_alt_m=row["lrf_first_valid_alt_m"],
+            telemetry_sha256=row["telemetry_sha256"],
+            wall_s=row["wall_s"],
+            error=row["error"],
+            attempts=int(row["attempts"]),
+            summary=None if row["summary"] is None else json.loads(row["summary"]),
+        )
 
     def row(self) -> tuple[Any, ...]:
         return (
@@ -236,6 +256,85 @@ class Store:
 
     def searches(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM searches ORDER BY profile").fetchall()
+
+
+class Study(Protocol):
+    """What a store's header records of the file that started it (a campaign, a hunt)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def base_json(self) -> str: ...
+    @property
+    def scenario_path(self) -> Path: ...
+
+
+S = TypeVar("S", bound=Study)
+
+
+def new_store(
+    directory: Path,
+    study: Study,
+    what: str,
+    run_count: int = 0,
+    runs: Iterable[tuple[int, str, str, int, int]] = (),
+) -> Store:
+    """A new store in ``directory`` for ``study`` (``what``: "campaign", "hunt"), its runs
+    inserted pending; refuses a directory that already holds one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    store = Store(directory / STORE_NAME)
+    if store.header() is not None:  # (a store killed while being created has none)
+        store.close()
+        raise HarnessError(
+            f"{directory}: a {what} is already stored here;"
+            f" resume it with `lunar-hil {what} resume {directory}` or choose another --out"
+        )
+    store.create(
+        name=study.name,
+        file_path=str(study.path.resolve()),
+        file_text=study.text,
+        file_sha256=study.sha256,
+        base_scenario=study.base_json,
+        run_count=run_count,
+        runs=runs,
+    )
+    return store
+
+
+def _diff(old: str, new: str, a: str, b: str) -> str:
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), a, b, lineterm="", n=1)
+    return "\n".join(list(lines)[:60])
+
+
+def reopen_store(directory: Path, parse: Callable[[str, Path], S], what: str) -> tuple[S, Store]:
+    """The stored study, parsed again from its stored text; refuses one whose file or
+    base scenario changed since it started (with the diff)."""
+    store = Store.open(directory)
+    head = store.header()
+    if head is None:
+        raise HarnessError(f"{directory / STORE_NAME}: no {what} header (not created fully)")
+    path = Path(head["file_path"])
+    stored_text = str(head["file_text"])
+    if path.is_file() and path.read_text() != stored_text:
+        raise HarnessError(
+            f"{path} changed since the {what} in {directory} started; refusing to resume"
+            f" (start a new {what} with another --out, or restore the file):\n"
+            + _diff(stored_text, path.read_text(), "stored", str(path))
+        )
+    study = parse(stored_text, path)
+    if study.base_json != head["base_scenario"]:
+        raise HarnessError(
+            f"the base scenario {study.scenario_path} (or a file it extends) changed since"
+            f" the {what} in {directory} started; refusing to resume:\n"
+            + _diff(head["base_scenario"], study.base_json, "stored", "now")
+        )
+    return study, store
 
 
 class _Transaction:

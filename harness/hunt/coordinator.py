@@ -12,7 +12,6 @@ in which they meet is the OS's: the runs are each deterministic, the hunt's orde
 from __future__ import annotations
 
 import contextlib
-import difflib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.campaign.progress import Progress
-from harness.campaign.store import STORE_NAME, RunRecord, Store
+from harness.campaign.store import RunRecord, Store, new_store, reopen_store
 from harness.campaign.worker import RunTask, run_task
 from harness.errors import HarnessError
 from harness.hunt.engine import BudgetSpent, Engine, Fly, Found
@@ -47,49 +46,13 @@ class Outcome:
 
 
 def create(hunt: Hunt, directory: Path) -> Store:
-    directory.mkdir(parents=True, exist_ok=True)
-    store = Store(directory / STORE_NAME)
-    if store.header() is not None:
-        store.close()
-        raise HarnessError(
-            f"{directory}: a hunt is already stored here; resume it with"
-            f" `lunar-hil hunt resume {directory}` or choose another --out"
-        )
-    store.create(
-        name=hunt.name,
-        file_path=str(hunt.path.resolve()),
-        file_text=hunt.text,
-        file_sha256=hunt.sha256,
-        base_scenario=hunt.base_json,
-        run_count=0,
-        runs=iter(()),
-    )
-    return store
+    """A new hunt directory (its store, no runs yet); refuses an existing one."""
+    return new_store(directory, hunt, "hunt")
 
 
 def reopen(directory: Path) -> tuple[Hunt, Store]:
     """The stored hunt, refusing a hunt file or base scenario changed since."""
-    store = Store.open(directory)
-    head = store.header()
-    if head is None:
-        raise HarnessError(f"{directory / STORE_NAME}: no hunt header (not created fully)")
-    path = Path(head["file_path"])
-    stored = str(head["file_text"])
-    if path.is_file() and path.read_text() != stored:
-        diff = difflib.unified_diff(
-            stored.splitlines(), path.read_text().splitlines(), "stored", str(path), lineterm=""
-        )
-        raise HarnessError(
-            f"{path} changed since the hunt in {directory} started; refusing to resume:\n"
-            + "\n".join(list(diff)[:40])
-        )
-    hunt = hunt_from_text(stored, path)
-    if hunt.base_json != head["base_scenario"]:
-        raise HarnessError(
-            f"the base scenario {hunt.scenario_path} (or a file it extends) changed since"
-            f" the hunt in {directory} started; refusing to resume"
-        )
-    return hunt, store
+    return reopen_store(directory, hunt_from_text, "hunt")
 
 
 def drive(

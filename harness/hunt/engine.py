@@ -24,6 +24,7 @@ deterministically), and it says when the budget is spent.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -115,7 +116,6 @@ class _Round:
     found: bool = False
     shrink_flown: int = 0
     last: tuple[Schedule, RunRecord] | None = None
-    flown: int = 0
 
 
 def round_seed(seed: int, engine: int, rnd: int) -> int:
@@ -201,7 +201,6 @@ class Engine:
             return None
         rec = self.fly(answer, self.hunt.spec(schedule))
         self.broker.ran(answer, key, rec)
-        state.flown += 1
         if state.found:
             state.shrink_flown += 1
         return _usable(rec)
@@ -248,8 +247,6 @@ class Engine:
 
 
 def _key(exact: Exact) -> str:
-    import json
-
     return json.dumps({k: dict(v) for k, v in exact.items()}, sort_keys=True)
 
 

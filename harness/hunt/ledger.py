@@ -81,7 +81,7 @@ class Ledger:
         self.progress = progress
         self.cache: dict[str, RunRecord] = {}
         for row in store.rows("status != 'pending'"):
-            self.cache.setdefault(row["params"], _record_of_row(row))
+            self.cache.setdefault(row["params"], RunRecord.from_row(row))
         stale = [int(r["run_id"]) for r in store.rows("status = 'pending'")]
         if stale:  # asked for, never flown (killed mid-run): gone, re-asked on replay
             with store.transaction():
@@ -224,24 +224,6 @@ class Ledger:
         tmp.write_text(json.dumps(self.summary(), indent=1, default=str) + "\n")
         tmp.replace(path)
         return path
-
-
-def _record_of_row(row: Any) -> RunRecord:
-    return RunRecord(
-        run_id=int(row["run_id"]),
-        status=row["status"],
-        verdict=row["verdict"],
-        causes=tuple(json.loads(row["causes"] or "[]")),
-        touchdown_vz_mps=row["touchdown_vz_mps"],
-        touchdown_vx_mps=row["touchdown_vx_mps"],
-        propellant_kg=row["propellant_kg"],
-        lrf_first_valid_alt_m=row["lrf_first_valid_alt_m"],
-        telemetry_sha256=row["telemetry_sha256"],
-        wall_s=row["wall_s"],
-        error=row["error"],
-        attempts=int(row["attempts"]),
-        summary=None if row["summary"] is None else json.loads(row["summary"]),
-    )
 
 
 __all__ = ["HUNT_JSON", "Ledger", "row_of"]

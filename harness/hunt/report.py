@@ -76,7 +76,6 @@ def _plot(hunt: Hunt, rows: list[Any], path: Path) -> Path | None:
     import matplotlib
 
     from harness.campaign.store import RunRecord
-    from harness.hunt.ledger import _record_of_row
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -84,7 +83,7 @@ def _plot(hunt: Hunt, rows: list[Any], path: Path) -> Path | None:
     fig, axes = plt.subplots(
         len(hunt.targets), 1, figsize=(8, 2.6 * len(hunt.targets)), squeeze=False
     )
-    recs: list[RunRecord] = [_record_of_row(r) for r in rows]
+    recs: list[RunRecord] = [RunRecord.from_row(r) for r in rows]
     for ax, name in zip(axes[:, 0], hunt.targets, strict=True):
         pts: dict[bool, tuple[list[int], list[float]]] = {False: ([], []), True: ([], [])}
         for rec in recs:

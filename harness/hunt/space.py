@@ -20,6 +20,10 @@ end to its ``harsh`` end and is drawn as the grid index, so hypothesis shrinks i
 index 0 -- the simple end: fewer faults (lists shrink toward empty), smaller magnitudes,
 shorter windows, later onset, whichever way the file says is simpler. The first drawn
 parameter of a kind is its *main magnitude* (what a boundary bisection moves).
+
+One module over ~300 lines because it is one thing, the space: the values it draws,
+their strategies, what a schedule means in a scenario, and the ``[[kind]]`` tables that
+declare them (read here so a kind's rules and its checks stay side by side).
 """
 
 from __future__ import annotations
