@@ -83,7 +83,7 @@ def fly(
         shutil.rmtree(out, ignore_errors=True)
 
 
-PARTS = ("mc", "overhead", "speedup", "big")
+PARTS = ("mc", "overhead", "speedup", "housekeeping", "big")
 
 
 def main(figures: Figures, parts: tuple[str, ...] = PARTS) -> None:
@@ -94,6 +94,8 @@ def main(figures: Figures, parts: tuple[str, ...] = PARTS) -> None:
         _coordinator_overhead(figures, mc)
     if "speedup" in parts:
         _speedup(figures, mc)
+    if "housekeeping" in parts:
+        _dask_housekeeping(figures)
     if "big" in parts:
         _ten_thousand(figures, mc)
 
@@ -185,6 +187,59 @@ def _speedup(figures: Figures, mc: Campaign, per_profile: int = 40, rounds: int 
     )
 
 
+def _spin(seconds: float) -> int:
+    """Burn ``seconds`` of this process's CPU (a stand-in run)."""
+    t0, n = time.process_time(), 0
+    while time.process_time() - t0 < seconds:
+        n += 1
+    return n
+
+
+def _dask_housekeeping(figures: Figures, idle_s: float = 8.0, busy_s: float = 4.0) -> None:
+    """CPU a two-worker LocalCluster burns beside the work, with Dask's defaults and with
+    ``dask_pool.QUIET``: idle (core-s per s), and around two tasks of ``busy_s`` CPU each
+    (core-s beyond the tasks' own). CPU time over the process tree (psutil, which Dask
+    itself depends on), so the machine's load does not enter it."""
+    import importlib
+
+    from harness.campaign.dask_pool import QUIET
+
+    dask: Any = importlib.import_module("dask")
+    distributed: Any = importlib.import_module("distributed")
+    psutil: Any = importlib.import_module("psutil")
+
+    me = psutil.Process()
+
+    def cpu() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in [me, *me.children(recursive=True)])
+
+    for name, config in (("defaults", {}), ("QUIET", QUIET)):
+        with dask.config.set(config):
+            cluster = distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None, silence_logs=40,
+            )  # fmt: skip
+            client = distributed.Client(cluster)
+            try:
+                client.submit(_spin, 0.1, pure=False).result()
+                c0, t0 = cpu(), time.perf_counter()
+                time.sleep(idle_s)  # measuring what an idle cluster burns: nothing to wait on
+                idle = (cpu() - c0) / (time.perf_counter() - t0)
+                c0 = cpu()
+                client.gather([client.submit(_spin, busy_s, pure=False) for _ in range(2)])
+                busy = cpu() - c0 - 2 * busy_s
+            finally:
+                client.close()
+                cluster.close()
+        figures.add(f"Dask housekeeping, idle, {name}", idle, "core-s/s", higher_is_better=False)
+        figures.add(
+            f"Dask housekeeping beside two {busy_s:.0f} s tasks, {name}",
+            busy,
+            "core-s",
+            higher_is_better=False,
+        )
+
+
 def _ten_thousand(figures: Figures, mc: Campaign) -> None:
     tiny = campaign_from_text(
         mc.text.replace("runs = 500", 'runs = 5000\nset = ["run.max_sim_time_s=1.0"]'), mc.path
@@ -215,5 +270,5 @@ def _ten_thousand(figures: Figures, mc: Campaign) -> None:
     )
 
 
-if __name__ == "__main__":  # python -m benchmarks.bench_campaign [mc] [overhead] [speedup] [big]
+if __name__ == "__main__":  # python -m benchmarks.bench_campaign [PART ...] (PARTS)
     main(Figures(), tuple(sys.argv[1:]) or PARTS)

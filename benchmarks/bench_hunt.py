@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 SPACE = ROOT / "benchmarks" / "data" / "hunt_rare_space.toml"
-SEEDS = tuple(range(1, 9))
+#: held-out seeds: the hunt's settings (explore_examples, the climbing rounds, the tie
+#: between equal margins) were chosen on seeds 1-8, so the figure comes from others
+SEEDS = tuple(range(9, 25))
 CAP = 300
 
 
@@ -81,8 +83,10 @@ def _one(method: str, seed: int) -> tuple[str, int, int, bool, float]:
     if method == "hunt":
         broker = _FirstFailure()
         Engine(hunt, broker, fly_task).run()  # type: ignore[arg-type]
-        found = broker.first is not None
-        return method, seed, broker.first if found else broker.flown, found, _wall(t0)
+        first = broker.first
+        if first is not None:
+            return method, seed, first, True, _wall(t0)
+        return method, seed, broker.flown, False, _wall(t0)
     rng = np.random.default_rng(seed)
     cache: dict[str, bool] = {}
     flown = 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness import runner
 from harness.pacing import RtPriorityError
@@ -28,11 +28,15 @@ SCENARIO = ROOT / "hil_configs" / "nominal_realtime.toml"
 RT_PRIORITY = 50
 
 
-def _fly(seconds: float, rt_priority: int) -> dict[str, float]:
-    overrides = [f"run.max_sim_time_s={seconds}", f"run.rt_priority={rt_priority}"]
+def fly(
+    seconds: float, rt_priority: int, scenario: Path = SCENARIO, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The ``realtime`` record of a paced run cut at ``seconds`` of sim, with its drift
+    (the last step's lateness) and the step lateness, s (``lateness_s``)."""
+    overrides = [f"run.max_sim_time_s={seconds}", f"run.rt_priority={rt_priority}", *extra]
     with tempfile.TemporaryDirectory(prefix="bench-rt-") as tmp:
         spec = runner.RunSpec(
-            scenario=load_scenario(SCENARIO, overrides),
+            scenario=load_scenario(scenario, overrides),
             out=Path(tmp) / "run",
             artifacts="full",  # the capture and telemetry are written as in any run
             plot=False,
@@ -43,6 +47,7 @@ def _fly(seconds: float, rt_priority: int) -> dict[str, float]:
             raise RuntimeError(f"no pacing record: {summary.result.get('end_reason')}")
         rt = dict(summary.result["realtime"])
         rt["drift_ms"] = summary.outcome.pacing.lateness_s[-1] * 1e3
+        rt["lateness_s"] = list(summary.outcome.pacing.lateness_s)
         rt["verdict"] = summary.result["verdict"]
     return rt
 
@@ -54,7 +59,7 @@ def main(figures: Figures) -> None:
     runs.append(("fifo", RT_PRIORITY))
     for name, prio in runs:
         try:
-            rt = _fly(seconds, prio)
+            rt = fly(seconds, prio)
         except RtPriorityError as exc:
             print(f"  {name}: {exc}")
             continue

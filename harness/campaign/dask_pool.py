@@ -38,6 +38,18 @@ from harness.errors import HarnessError
 PREFETCH = 2
 #: how long the victims of one worker's death are gathered before they are judged
 DEATH_GRACE_S = 1.0
+#: Dask's own housekeeping, turned down (the local cluster's workers inherit it; a
+#: running scheduler's workers keep their own): the statistical profiler sampling every
+#: worker's stack every 10 ms, the 20 ms event-loop tick, the 100 ms memory monitor.
+#: Measured (``python -m benchmarks.bench_campaign housekeeping``): an idle LocalCluster
+#: of two workers burned 0.10 core-s a second, 0.02 with these; two 5 s tasks cost 0.63
+#: core-s beside them, 0.15 with these -- ~5 % of a 2-core machine, given to the runs
+QUIET = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
 
 
 class DaskPool:
@@ -54,7 +66,7 @@ class DaskPool:
         self.run_timeout_s = run_timeout_s
         self.work = work
         self.cluster: Any = None
-        dask.config.set({"distributed.scheduler.allowed-failures": 0})
+        dask.config.set(QUIET | {"distributed.scheduler.allowed-failures": 0})
         try:
             if address == "local":
                 self.cluster = dist.LocalCluster(

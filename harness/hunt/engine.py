@@ -1,20 +1,34 @@
 """One hunting engine: hypothesis drives runs in rounds, climbs the margins with
 ``hypothesis.target``, shrinks each failure, and bisects its main magnitude.
 
-A *round* is one hypothesis run of ``round_examples`` examples with its own seed
-(``SeedSequence(seed, spawn_key=(engine, round))``): generation, then hypothesis's
-target phase climbing every margin in ``targets``, and -- at the first failure -- its
-shrinker. Hypothesis begins its target phase half way through a round, and a seeded
-run keeps no example database to carry its best examples into the next round, so a
-round must be long enough for a climb to finish (``round_examples``).
+Rounds come in two sorts, each one hypothesis run with its own seed
+(``SeedSequence(seed, spawn_key=(engine, round))``):
 
-The first failure of a round goes to the broker at once (before shrinking, so a killed
-hunt keeps it); shrinking may fly ``shrink_runs`` runs, after which a schedule not yet
-flown counts as passing (so the shrinker stops on what it has); a failure found within
-the run budget is shrunk and bisected even past it. A minimal failure whose kinds are
-new is bisected on its main magnitude and handed over; then the next round starts, and
-schedules that hold a known failure at least as harsh (``Space.explains``) count as
-passing without a run, so the next rounds look elsewhere.
+* an *exploring* round generates ``explore_examples`` schedules (hypothesis's own
+  generation, no climbing yet);
+* a *climbing* round generates nothing: it replays the pareto front of the margins that
+  hypothesis keeps in the engine's example database (free -- the broker has their
+  records) and runs hypothesis's target phase from the best of them, for at most
+  ``round_examples`` examples.
+
+The first round explores; a round after which the best margin seen has improved is
+followed by a climbing round (the climb goes on where it stopped), any other by an
+exploring one. Hypothesis on its own would spend half of every run generating before it
+climbs (its target phase starts at ``max_examples // 2``) and would start each seeded run
+from scratch; here a climb is never cut off by a round's end, and exploring costs only
+what it takes to find a slope. Every round may shrink: the first failure of a round goes
+to the broker at once (before shrinking, so a killed hunt keeps it); shrinking may fly
+``shrink_runs`` runs, after which a schedule not yet flown counts as passing (so the
+shrinker stops on what it has); a failure found within the run budget is shrunk and
+bisected even past it. A minimal failure whose kinds are new is bisected on its main
+magnitude and handed over; then the next round explores, and schedules that hold a known
+failure at least as harsh (``Space.explains``) count as passing without a run, so the
+search looks elsewhere.
+
+The database: ``@seed`` alone would drop it (it sets ``database=None``), so the settings
+are applied over the seed; and it keeps insertion order, so what hypothesis fetches and
+samples is the same in every process (an ``InMemoryExampleDatabase`` holds sets of bytes,
+whose order changes with the hash seed).
 
 Every run goes through the broker (``ask`` before, ``ran`` after): it answers from the
 store when the schedule was flown before (a resumed hunt replays its rounds for free,
@@ -37,6 +51,13 @@ from harness.campaign.store import RunRecord
 from harness.hunt.plan import TARGETS, Hunt
 from harness.hunt.space import Exact, Fault, Schedule
 from harness.runner import RunSpec
+
+#: between two schedules with the same margin, the harsher one (``Space.harshness``) is
+#: the nearer to failure -- the space says which end of every parameter is harsh; the
+#: term only breaks ties (a margin that moves by any real amount outweighs it), which
+#: keeps hypothesis's hill climber from walking sideways along a parameter the margin
+#: does not see (it accepts equal scores as moves)
+HARSH_TIE = 1e-6
 
 #: a run's flying: its id and spec in, its record out (``harness.campaign.worker``)
 Fly = Callable[[int, RunSpec], RunRecord]
@@ -118,6 +139,28 @@ class _Round:
     last: tuple[Schedule, RunRecord] | None = None
 
 
+def carried_database() -> Any:
+    """An engine's example database across its rounds: hypothesis's ``ExampleDatabase``
+    over insertion-ordered dicts (so fetches and samples are the same in every process)."""
+    from hypothesis.database import ExampleDatabase
+
+    class Carried(ExampleDatabase):
+        def __init__(self) -> None:
+            super().__init__()
+            self.data: dict[bytes, dict[bytes, None]] = {}
+
+        def fetch(self, key: bytes) -> list[bytes]:
+            return list(self.data.get(key, {}))
+
+        def save(self, key: bytes, value: bytes) -> None:
+            self.data.setdefault(key, {})[bytes(value)] = None
+
+        def delete(self, key: bytes, value: bytes) -> None:
+            self.data.get(key, {}).pop(bytes(value), None)
+
+    return Carried()
+
+
 def round_seed(seed: int, engine: int, rnd: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(engine, rnd)).generate_state(1)[0])
 
@@ -129,6 +172,10 @@ class Engine:
     fly: Fly
     engine: int = 0
     rounds: int = field(default=0, init=False)
+    database: Any = field(default_factory=carried_database, init=False)
+    #: the best value of each margin seen, and whether the last round raised one
+    best: dict[str, float] = field(default_factory=dict, init=False)
+    climbing: bool = field(default=False, init=False)
 
     def run(self, max_rounds: int | None = None) -> None:
         """Hunt round after round until the broker says the budget is spent."""
@@ -146,28 +193,40 @@ class Engine:
 
         hunt = self.hunt
         state = _Round()
+        climb = self.climbing
+        self.climbing = False
+        phases: tuple[Phase, ...]
+        if climb:  # replay the front, then hypothesis's target phase from its best
+            phases, examples = (Phase.reuse, Phase.target, Phase.shrink), hunt.round_examples
+        else:
+            phases, examples = (Phase.generate, Phase.shrink), hunt.explore_examples
 
-        @seed(round_seed(hunt.seed, self.engine, rnd))
-        @settings(
-            max_examples=hunt.round_examples,
-            database=None,
+        @settings(  # over @seed, which would set database=None
+            max_examples=examples,
+            database=self.database,
             deadline=None,
             derandomize=False,
-            phases=(Phase.generate, Phase.target, Phase.shrink),
+            phases=phases,
             report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck),
             verbosity=Verbosity.quiet,
             print_blob=False,
         )
+        @seed(round_seed(hunt.seed, self.engine, rnd))
         @given(hunt.space.strategy())
         def holds(schedule: Schedule) -> None:
             rec = self._evaluate(schedule, state)
             if rec is None:
                 return
+            harsh = hunt.space.harshness(schedule)
             for name in hunt.targets:
                 v = TARGETS[name](rec)
                 if v is not None and math.isfinite(v):
+                    v += HARSH_TIE * harsh
                     target(v, label=name)
+                    if v > self.best.get(name, -math.inf):
+                        self.best[name] = v
+                        self.climbing = True
             if not hunt.passes(rec):
                 state.last = (schedule, rec)
                 if not state.found:
@@ -179,6 +238,7 @@ class Engine:
             holds()
         if state.last is None:
             return None
+        self.climbing = False  # after a failure, look elsewhere
         schedule, rec = state.last
         found = Found(schedule, rec, self.engine, rnd, shrunk=True)
         if not any(sorted(k.kinds) == sorted(schedule.kinds) for k in self.broker.known()):

@@ -16,7 +16,8 @@ Top-level keys::
     budget_runs = 200                  # runs the search may start (a failure found within
                                        # it is still shrunk and bisected, past it)
     budget_s = 600.0                   # or wall seconds (whichever ends first)
-    round_examples = 20                # hypothesis examples a round (then a new seed)
+    explore_examples = 6               # schedules an exploring round generates
+    round_examples = 20                # at most this many examples a climbing round
     shrink_runs = 60                   # runs a failure's shrinking may fly
     run_timeout_s = 150.0              # wall-clock limit a run
     [[kind]] ...                       # the space (harness.hunt.space)
@@ -101,6 +102,7 @@ class Hunt:
     budget_s: float | None
     round_examples: int
     shrink_runs: int
+    explore_examples: int
     run_timeout_s: float
     replace: tuple[str, ...] = ()
     overrides: tuple[str, ...] = ()
@@ -199,6 +201,7 @@ def hunt_from_text(text: str, path: Path) -> Hunt:
         budget_runs=t.integer("budget_runs", 200, min=1),
         budget_s=budget_s or None,
         round_examples=t.integer("round_examples", 20, min=2),
+        explore_examples=t.integer("explore_examples", 6, min=1),
         shrink_runs=t.integer("shrink_runs", 60, min=0),
         run_timeout_s=t.number("run_timeout_s", 30.0 + max_sim / 5.0, min=0.0, min_exclusive=True),
         replace=replace,

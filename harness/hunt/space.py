@@ -215,6 +215,15 @@ class Space:
                     return False
         return True
 
+    def harshness(self, schedule: Schedule) -> float:
+        """How far toward the harsh end the schedule lies: over its faults, the sum of each
+        parameter's index over its top (0 for no fault; 1 per parameter at its harsh end)."""
+        total = 0.0
+        for f in schedule.faults:
+            k = self.kind(f.kind)
+            total += sum(i / p.top for p, i in zip(k.params, f.index, strict=True))
+        return total
+
     def describe(self, schedule: Schedule) -> str:
         """'late_acquisition(valid_below_alt_m=1,750) + latency(latency_s=0.9, ...)'."""
         if not schedule.faults:
