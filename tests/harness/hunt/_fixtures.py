@@ -81,3 +81,21 @@ class Interrupt:
         if self.calls == self.at:
             raise KeyboardInterrupt
         return planted(run_id, spec)
+
+
+class Kill9:
+    """A ``Fly`` that kills its own process with SIGKILL at its ``at``-th call: no
+    handler, no ``finally``, no SQLite close -- what ``kill -9`` does to a hunt."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+        self.calls = 0
+
+    def __call__(self, run_id: int, spec: RunSpec) -> RunRecord:
+        import os
+        import signal
+
+        self.calls += 1
+        if self.calls == self.at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return planted(run_id, spec)

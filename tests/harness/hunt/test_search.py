@@ -5,6 +5,9 @@ same result; several engines share one ledger."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from harness.hunt.plan import load_hunt
 from tests.harness.hunt._fixtures import (
     ACQUIRED_BELOW_M,
     LATENCY_OVER_S,
+    ROOT,
     Interrupt,
     hunt_file,
     planted,
@@ -75,6 +79,43 @@ def test_interrupted_hunt_keeps_its_first_failure_and_resumes_to_the_same_end(
     store.close()
     resumed = json.loads((tmp_path / "cut" / "hunt.json").read_text())
     assert done.ledger.flown_now == whole.ledger.flown - (first + 3 - 1)  # nothing flown twice
+    for k in ("runs", "first_failure_run", "duplicates"):
+        assert resumed[k] == whole_json[k]
+    assert [f["schedule"] for f in resumed["failures"]] == [
+        f["schedule"] for f in whole_json["failures"]
+    ]
+
+
+def test_a_hunt_killed_with_sigkill_keeps_its_first_failure_and_resumes(tmp_path: Path) -> None:
+    """A real process, killed with SIGKILL while it shrinks its first failure."""
+    whole = _hunt(tmp_path, "whole")
+    whole_json = json.loads((tmp_path / "whole" / "hunt.json").read_text())
+    first = whole_json["first_failure_run"]
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1])\n"
+        "from tests.harness.hunt import test_search as t\n"
+        "from tests.harness.hunt._fixtures import Kill9\n"
+        "t._hunt(Path(sys.argv[2]), 'cut', fly=Kill9(at=int(sys.argv[3])))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT), str(tmp_path), str(first + 3)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    kept = json.loads((tmp_path / "cut" / "hunt.json").read_text())
+    assert kept["first_failure_run"] == first
+    assert kept["failures"][0]["state"] == "found (not yet shrunk)"
+    assert Path(kept["failures"][0]["scenario"]).is_file()
+    hunt, store = coordinator.reopen(tmp_path / "cut")
+    done = coordinator.drive(hunt, store, tmp_path / "cut", 1, Progress(False), fly=planted)
+    counts = store.counts()
+    store.close()
+    resumed = json.loads((tmp_path / "cut" / "hunt.json").read_text())
+    # the runs before the kill are in the store and replay for free; none is flown twice
+    assert done.ledger.flown_now == whole.ledger.flown - (first + 3 - 1)
+    assert counts == {"done": resumed["runs"]}
     for k in ("runs", "first_failure_run", "duplicates"):
         assert resumed[k] == whole_json[k]
     assert [f["schedule"] for f in resumed["failures"]] == [
