@@ -115,9 +115,33 @@ def _validator_source(spec: PacketSpec, fmt: str) -> str:
     return " and ".join(terms) or "True"
 
 
-def _make_validator(spec: PacketSpec, fmt: str) -> Validator:
-    source = f"lambda v: {_validator_source(spec, fmt)}"
-    fn: Validator = eval(source, {"_INF": math.inf})
+def _decoded_validator_source(spec: PacketSpec, fmt: str) -> str:
+    """``_validator_source`` for values *unpacked from bytes*: there an f32 is a finite
+    binary32 value, an infinity or NaN, so "fits an f32" is "finite", and the f32 fields
+    with no limits of their own are tested together: their sum is finite exactly when
+    each is (a sum of at most a few dozen binary32 values cannot overflow a double; an
+    infinity or NaN among them makes it infinite or NaN). A property test holds it equal
+    to the encoder's predicate on every unpacked value."""
+    limits = {name for name, _, _ in spec.limits}
+    unlimited_f32 = [
+        i
+        for i, (name, code) in enumerate(zip(spec.field_names, fmt[1:], strict=True))
+        if code == "f" and name not in limits
+    ]
+    if len(unlimited_f32) < 2:
+        return _validator_source(spec, fmt)
+    kept = [
+        term
+        for term in _validator_source(spec, fmt).split(" and ")
+        if not any(term == f"-{F32_OVERFLOW!r} < v[{i}] < {F32_OVERFLOW!r}" for i in unlimited_f32)
+    ]
+    total = " + ".join(f"v[{i}]" for i in unlimited_f32)
+    return " and ".join([f"-_INF < {total} < _INF", *kept])
+
+
+def _make_validator(spec: PacketSpec, fmt: str, *, decoded: bool = False) -> Validator:
+    body = _decoded_validator_source(spec, fmt) if decoded else _validator_source(spec, fmt)
+    fn: Validator = eval(f"lambda v: {body}", {"_INF": math.inf})
     return fn
 
 
@@ -138,6 +162,9 @@ class FastCodec:
     mask_idx: tuple[tuple[int, str, int], ...]
     #: fast range predicate (generated); ``check`` says which field failed and why
     valid: Validator
+    #: the same predicate for values unpacked from a frame (cheaper; see
+    #: ``_decoded_validator_source``)
+    valid_decoded: Validator
     #: CUC coarse, fine and the user data, unpacked from the byte after the primary header
     time_and_data: struct.Struct
 
@@ -183,6 +210,7 @@ def _make_codec(spec: PacketSpec) -> FastCodec:
         limit_idx=tuple((index[n], n, lo, hi) for n, lo, hi in spec.limits),
         mask_idx=tuple((index[n], n, m) for n, m in spec.bit_masks),
         valid=_make_validator(spec, fmt),
+        valid_decoded=_make_validator(spec, fmt, decoded=True),
         time_and_data=struct.Struct(">IH" + fmt[1:]),
     )
 
@@ -296,49 +324,71 @@ class Framer:
     """The sending side: frames packets with per-APID sequence counters (ICD §1).
 
     ``sent`` counts the frames framed per APID. ``encode`` is ``encode(packet, seq, cuc)``
-    with the sequence count kept here, inlined: it is on every tick's hot path.
+    with the sequence count kept here, inlined: it is on every tick's hot path. Each
+    packet class has a *lane*, a list holding what its frames need (the packing, the
+    header words, the codec) and its two counters, so a frame costs one lookup.
     """
 
     def __init__(self) -> None:
-        self._seq: dict[int, int] = {}
-        self.sent: dict[int, int] = {}
+        #: per packet class: [pack, word1, length field, codec, next seq, frames sent]
+        self._lanes: dict[type, list[Any]] = {}
+
+    def _lane(self, cls: type) -> list[Any]:
+        lane = self._lanes.get(cls)
+        if lane is None:
+            try:
+                pack, word1, length_field, _, codec = _PACKING_OF_CLASS[cls]
+            except KeyError:
+                raise UnknownPacketError(cls) from None
+            lane = self._lanes[cls] = [pack, word1, length_field, codec, 0, 0]
+        return lane
+
+    @property
+    def sent(self) -> dict[int, int]:
+        """Frames framed so far, per APID (those framed at least once)."""
+        return {lane[1] & 0x7FF: lane[5] for lane in self._lanes.values() if lane[5]}
 
     def next_seq(self, apid: int) -> int:
-        seq = self._seq.get(apid, 0)
-        self._seq[apid] = (seq + 1) % SEQ_MODULO
-        self.sent[apid] = self.sent.get(apid, 0) + 1
+        """Take the next sequence count of ``apid`` as if a frame of it were framed."""
+        lane = self._lane(CLASS_OF_APID[apid])
+        seq: int = lane[4]
+        lane[4] = (seq + 1) & _SEQ_MASK
+        lane[5] += 1
         return seq
 
+    def continue_after(self, apid: int, seq: int) -> None:
+        """The next frame of ``apid`` carries ``seq + 1`` (after one framed with ``seq``)."""
+        self._lane(CLASS_OF_APID[apid])[4] = (seq + 1) & _SEQ_MASK
+
     def encode(self, packet: Packet, cuc: int, check: bool = True) -> bytes:
-        pack, word1, length_field, apid, codec = _PACKING_OF_CLASS[type(packet)]
+        lanes = self._lanes
+        lane = lanes.get(type(packet)) or self._lane(type(packet))
+        pack, word1, length_field, codec, seq, sent = lane
         if check and not codec.valid(packet):
             codec.check(packet)
         if not 0 <= cuc <= MAX_CUC:
             raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
-        seq = self._seq.get(apid, 0)
-        self._seq[apid] = (seq + 1) & _SEQ_MASK
-        sent = self.sent
-        sent[apid] = sent.get(apid, 0) + 1
-        body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
+        lane[4] = (seq + 1) & _SEQ_MASK
+        lane[5] = sent + 1
+        body: bytes = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
         return ASM + body + _PEC(crc_hqx(body, 0xFFFF))
 
     def encode_each(self, items: Iterable[tuple[Packet, int]], check: bool = True) -> list[bytes]:
         """``encode(packet, cuc, check)`` of each ``(packet, cuc)`` in order, one frame
         each: a tick's frames in one call (the per-frame lookups hoisted out of the loop)."""
-        packing = _PACKING_OF_CLASS
-        seqs = self._seq
-        sent = self.sent
+        lanes = self._lanes
+        new_lane = self._lane
         out: list[bytes] = []
         append = out.append
         for packet, cuc in items:
-            pack, word1, length_field, apid, codec = packing[type(packet)]
+            lane = lanes.get(type(packet)) or new_lane(type(packet))
+            pack, word1, length_field, codec, seq, sent = lane
             if check and not codec.valid(packet):
                 codec.check(packet)
             if not 0 <= cuc <= MAX_CUC:
                 raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
-            seq = seqs.get(apid, 0)
-            seqs[apid] = (seq + 1) & _SEQ_MASK
-            sent[apid] = sent.get(apid, 0) + 1
+            lane[4] = (seq + 1) & _SEQ_MASK
+            lane[5] = sent + 1
             body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
             append(ASM + body + _PEC(crc_hqx(body, 0xFFFF)))
         return out
