@@ -30,7 +30,7 @@ class InProcessFswLink(Link):
         self._idle = threading.Event()  # never set: a timed wait with nothing to wake it
 
     def _write(self, data: bytes) -> None:
-        self._out += self._fsw.receive(bytes(data))
+        self._out += self._fsw.receive(data if type(data) is bytes else bytes(data))
 
     def _read_some(self, timeout_s: float) -> bytes:
         if not self._out:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from operator import itemgetter
+from operator import countOf, itemgetter
 from typing import Protocol
 
 from harness.clock import Clock, SimClock
@@ -80,8 +80,9 @@ def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Em
     each framed once, when due, so sequence counts follow the line order."""
     if not emissions:
         return
-    sensors = list(map(_sensor, emissions))
-    if "discretes" in sensors[:-1]:  # rare: a DISCRETES not already last goes last
+    n_discretes = countOf(map(_sensor, emissions), "discretes")
+    if n_discretes > 1 or (n_discretes and _sensor(emissions[-1]) != "discretes"):
+        # rare: a DISCRETES not already last goes last
         emissions = [e for e in emissions if e.sensor != "discretes"] + [
             e for e in emissions if e.sensor == "discretes"
         ]
@@ -91,9 +92,13 @@ def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Em
 
 def frames_arrived(h2f: Direction[Emission], t_us: int) -> tuple[list[bytes], Lrf | None]:
     """The frames that have reached the FSW by ``t_us``, and the last LRF among them."""
-    arrived = h2f.arrived(t_us)
-    lrfs = [s.packet for _, s in arrived if s is not None and type(s.packet) is Lrf]
-    return [f for f, _ in arrived], lrfs[-1] if lrfs else None
+    frames, sent = h2f.arrived_split(t_us)
+    if None in sent:
+        sent = [s for s in sent if s is not None]
+    if "lrf" not in map(_sensor, sent):  # type: ignore[arg-type]
+        return frames, None
+    lrfs = [s.packet for s in sent if type(s.packet) is Lrf]  # type: ignore[union-attr]
+    return frames, lrfs[-1] if lrfs else None
 
 
 class LockstepLoop:

@@ -30,7 +30,7 @@ class CapturedLink(Link):
     def _write(self, data: bytes) -> None:
         self.inner.write(data)
         with self._lock:
-            self.writer.record(self.clock(), H2F, bytes(data))
+            self.writer.record(self.clock(), H2F, data if type(data) is bytes else bytes(data))
 
     def _read_some(self, timeout_s: float) -> bytes:
         data = self.inner.read(timeout_s)

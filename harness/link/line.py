@@ -210,6 +210,27 @@ class Direction(Generic[T]):
         self.bytes_arrived += n
         return out
 
+    def arrived_split(self, t_us: int) -> tuple[list[bytes], list[T | None]]:
+        """``arrived(t_us)`` as two lists, the pieces' bytes and their items (the
+        lockstep loop's per-tick call: no pair per piece)."""
+        datas: list[bytes] = []
+        items: list[T | None] = []
+        if self._fifo:
+            q = self._queue
+            if not q or q[0][0] > t_us:
+                return datas, items
+            add_data, add_item, pop = datas.append, items.append, q.popleft
+            while q and q[0][0] <= t_us:
+                _, data, item = pop()
+                add_data(data)
+                add_item(item)
+            self.bytes_arrived += sum(map(len, datas))
+            return datas, items
+        for data, item in self.arrived(t_us):
+            datas.append(data)
+            items.append(item)
+        return datas, items
+
     def put_take(self, t_us: int, data: bytes, by_us: int) -> bytes:
         """``put(t_us, data)``, then ``take(by_us)``: what a receiver reads as it comes.
         A lone baud stage with nothing on the line (the common case) skips the queue."""

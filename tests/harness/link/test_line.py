@@ -148,6 +148,44 @@ def test_put_take_equals_put_then_take(baud: int, reads: list[tuple[int, int, in
         assert (fast.bytes_put, fast.bytes_arrived) == (slow.bytes_put, slow.bytes_arrived)
 
 
+@given(
+    fifo=st.booleans(),
+    puts=st.lists(st.tuples(st.integers(0, 20_000), st.integers(1, 300)), max_size=25),
+    reads=st.lists(st.integers(0, 40_000), max_size=10),
+)
+def test_arrived_split_equals_arrived(
+    fifo: bool, puts: list[tuple[int, int]], reads: list[int]
+) -> None:
+    """``arrived_split`` (the loop's per-tick call) hands out what ``arrived`` does, as
+    two lists, with the same counters -- FIFO or reordering stages alike."""
+    from harness.link.line import BaudStage, Direction
+
+    class Reorder:  # delays even-numbered writes: pieces overtake each other
+        fifo = False
+
+        def __init__(self) -> None:
+            self.n = 0
+
+        def process(self, t_us: int, data: bytes) -> list[tuple[int, bytes]]:
+            self.n += 1
+            return [(t_us + (5_000 if self.n % 2 == 0 else 0), data)]
+
+    def direction() -> Direction[int]:
+        stages = [BaudStage(SerialLine(115200))] if fifo else [Reorder()]
+        return Direction("h2f", stages)  # type: ignore[list-item]
+
+    a, b = direction(), direction()
+    t = 0
+    for i, (dt, n) in enumerate(puts):
+        t += dt
+        a.put(t, bytes([i & 0xFF]) * n, i)
+        b.put(t, bytes([i & 0xFF]) * n, i)
+    for r in [*sorted(reads), 10**9]:
+        pairs = a.arrived(r)
+        assert b.arrived_split(r) == ([d for d, _ in pairs], [x for _, x in pairs])
+        assert (a.bytes_arrived, a.in_flight) == (b.bytes_arrived, b.in_flight)
+
+
 def test_put_take_hands_on_what_arrives_by_the_horizon_inclusive() -> None:
     from harness.link.line import BaudStage, Direction
 
