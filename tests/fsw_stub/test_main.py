@@ -86,3 +86,40 @@ def test_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
         timeout=30,
     )
     assert r.returncode == 2 and b"vehicle.isp_s" in r.stderr
+
+
+def test_stub_process_exits_cleanly_when_the_harness_hangs_up(tmp_path: Path) -> None:
+    """The descriptor pump sees the master's close (EIO or end of file on the slave)
+    and ends the process with status 0, its link summary on stderr."""
+    cfg = tmp_path / "FSW.toml"
+    cfg.write_text(TOML)
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fsw_stub", "--port", os.ttyname(slave), "--config", str(cfg)],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        fr, rx = Framer(), Deframer()
+        end = time.monotonic() + 15.0
+        while time.monotonic() < end:  # PING until PONG: the stub has the port open
+            os.write(master, fr.encode(Ping(7), 0))
+            try:
+                _read_until(master, rx, Apid.PONG, 0.3)
+                break
+            except AssertionError:
+                continue
+        os.close(slave)
+        slave = -1
+        os.close(master)
+        master = -1
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr is not None and b"link closed; frames " in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for fd in (master, slave):
+            if fd >= 0:
+                os.close(fd)
