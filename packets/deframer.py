@@ -202,8 +202,16 @@ class Deframer:
         interleaved in stream order (ICD §2 rule 8: whatever the chunking).
         """
         buf = self._buf
-        buf += data
         out: list[Frame] = [] if into is None else into
+        if not buf and type(data) is bytes:
+            # nothing pending (the common case): hunt in the new bytes where they lie and
+            # keep only what is left after the last frame (the same stream offsets)
+            pos = self._scan(data, 0, out)
+            if pos < len(data):
+                buf += memoryview(data)[pos:]
+            self._base += pos
+            return out
+        buf += data
         self._pos = self._scan(buf, self._pos, out)
         if self._pos >= _COMPACT_AT or self._pos == len(buf):
             del buf[: self._pos]
@@ -233,7 +241,7 @@ class Deframer:
 
     def _reject(
         self,
-        buf: bytearray,
+        buf: bytes | bytearray,
         i: int,
         n: int,
         kind: str,
@@ -250,7 +258,7 @@ class Deframer:
         if self.on_reject is not None:
             self.on_reject(rej)
 
-    def _scan(self, buf: bytearray, pos: int, out: list[Frame]) -> int:
+    def _scan(self, buf: bytes | bytearray, pos: int, out: list[Frame]) -> int:
         """Hunt and accept frames in ``buf[pos:]``; return where the hunt resumes.
 
         The common case -- a known APID's header exactly as the ICD has it -- takes the
@@ -325,7 +333,7 @@ class Deframer:
             stats.bytes_in_frames += in_frames
 
     def _reject_range(
-        self, buf: bytearray, i: int, n: int, apid: int, fields: tuple[Any, ...]
+        self, buf: bytes | bytearray, i: int, n: int, apid: int, fields: tuple[Any, ...]
     ) -> None:
         self.stats.rejected_range += 1
         try:
@@ -335,7 +343,7 @@ class Deframer:
             reason = f"range: {exc}"
         self._reject(buf, i, n, "range", reason, fields)
 
-    def _candidate(self, buf: bytearray, i: int, out: list[Frame]) -> int:
+    def _candidate(self, buf: bytes | bytearray, i: int, out: list[Frame]) -> int:
         """The general path for a candidate at ``buf[i]`` (an ASM) that is not a plain
         known-APID header: unknown APIDs, idle packets and every header to reject.
 
