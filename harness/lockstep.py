@@ -75,17 +75,33 @@ def flight_over(sim: SimulatorLike, t_us: int, max_sim_time_us: int) -> tuple[Ve
     return None
 
 
-def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Emission]) -> None:
-    """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4);
-    each framed once, when due, so sequence counts follow the line order."""
-    if not emissions:
-        return
+def _line_order(emissions: list[Emission]) -> list[Emission]:
+    """Emissions in order of due time (as given), DISCRETES last (ICD §4)."""
     n_discretes = countOf(map(_sensor, emissions), "discretes")
     if n_discretes > 1 or (n_discretes and _sensor(emissions[-1]) != "discretes"):
         # rare: a DISCRETES not already last goes last
-        emissions = [e for e in emissions if e.sensor != "discretes"] + [
+        return [e for e in emissions if e.sensor != "discretes"] + [
             e for e in emissions if e.sensor == "discretes"
         ]
+    return emissions
+
+
+def _last_lrf(sent: list[Emission | None]) -> Lrf | None:
+    """The last LRF packet among emissions handed to the FSW."""
+    if None in sent:
+        sent = [s for s in sent if s is not None]
+    if "lrf" not in map(_sensor, sent):  # type: ignore[arg-type]
+        return None
+    lrfs = [s.packet for s in sent if type(s.packet) is Lrf]  # type: ignore[union-attr]
+    return lrfs[-1] if lrfs else None
+
+
+def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Emission]) -> None:
+    """Sensor emissions onto the H2F line in line order, each framed once, when due, so
+    sequence counts follow the line order."""
+    if not emissions:
+        return
+    emissions = _line_order(emissions)
     frames = framer.encode_each(map(_packet_and_cuc, emissions), False)
     h2f.put_all(zip(map(_due, emissions), frames, emissions, strict=True))
 
@@ -93,12 +109,22 @@ def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Em
 def frames_arrived(h2f: Direction[Emission], t_us: int) -> tuple[list[bytes], Lrf | None]:
     """The frames that have reached the FSW by ``t_us``, and the last LRF among them."""
     frames, sent = h2f.arrived_split(t_us)
-    if None in sent:
-        sent = [s for s in sent if s is not None]
-    if "lrf" not in map(_sensor, sent):  # type: ignore[arg-type]
-        return frames, None
-    lrfs = [s.packet for s in sent if type(s.packet) is Lrf]  # type: ignore[union-attr]
-    return frames, lrfs[-1] if lrfs else None
+    return frames, _last_lrf(sent)
+
+
+def send_due(
+    h2f: Direction[Emission], framer: Framer, emissions: list[Emission], t_us: int
+) -> tuple[list[bytes], Lrf | None]:
+    """``queue_emissions`` then ``frames_arrived(h2f, t_us)``, in one pass over the line
+    (``Direction.put_all_arrived``): the lockstep loop's uplink of tick k."""
+    if not emissions:
+        return frames_arrived(h2f, t_us)
+    emissions = _line_order(emissions)
+    frames = framer.encode_each(map(_packet_and_cuc, emissions), False)
+    arrived, sent = h2f.put_all_arrived(
+        zip(map(_due, emissions), frames, emissions, strict=True), t_us
+    )
+    return arrived, _last_lrf(sent)
 
 
 class LockstepLoop:
@@ -156,8 +182,7 @@ class LockstepLoop:
             over = flight_over(sim, t_k, self.max_sim_time_us)
             if over is not None:
                 return over
-            queue_emissions(h2f, framer, emissions)
-            frames, lrf = frames_arrived(h2f, t_k)
+            frames, lrf = send_due(h2f, framer, emissions, t_k)
             frames.append(encode(_new_tuple(Sync, (k, period)), cuc_from_us(t_k)))
             self._send(b"".join(frames), t_k)
             ex = self._answer(k, t_k)
