@@ -31,7 +31,8 @@ from harness.port import FswPort
 from harness.sensors.base import Emission
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict, judge
-from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync, cuc_from_us
+from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync
+from packets.icd import CUC_FINE_PER_S
 
 #: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
 _new_tuple = tuple.__new__
@@ -170,6 +171,7 @@ class LockstepLoop:
         framer = port.framer
         encode = framer.encode
         on_tick = [o.on_tick for o in self.observers]
+        max_sim_time_us, max_missed = self.max_sim_time_us, self.max_missed
         cmd = EngineCmd(0, 0, 0.0, 0.0)
         clock.start()
         k = 0
@@ -179,11 +181,12 @@ class LockstepLoop:
             emissions = sim.advance_to(t_k)
             simt.t_us = t_k
             simt.horizon_us = t_k + period
-            over = flight_over(sim, t_k, self.max_sim_time_us)
+            over = flight_over(sim, t_k, max_sim_time_us)
             if over is not None:
                 return over
             frames, lrf = send_due(h2f, framer, emissions, t_k)
-            frames.append(encode(_new_tuple(Sync, (k, period)), cuc_from_us(t_k)))
+            cuc = (t_k * CUC_FINE_PER_S + 500_000) // 1_000_000  # cuc_from_us(t_k), inlined
+            frames.append(encode(_new_tuple(Sync, (k, period)), cuc))
             self._send(b"".join(frames), t_k)
             ex = self._answer(k, t_k)
             if ex.command is not None:
@@ -200,7 +203,7 @@ class LockstepLoop:
             for f in on_tick:
                 f(row)
             self.ticks += 1
-            if ex.missed_in_row > self.max_missed:
+            if ex.missed_in_row > max_missed:
                 raise RunEnded(Verdict.FSW_PROTOCOL, self._protocol_reason(ex, t_k))
             k += 1
 
