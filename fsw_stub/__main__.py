@@ -72,14 +72,8 @@ def run(port: serial.SerialBase, fsw: FlightSoftware, resync_s: float, stop: _St
             return  # hang-up: the harness closed its end
         except OSError:
             return
-        now = time.monotonic()
-        if data:
-            quiet_since = now
-            out = fsw.receive(data)
-        elif fsw.deframer.pending and now - quiet_since > resync_s:
-            quiet_since = now
-            out = fsw.resync()
-        else:
+        out, quiet_since = _answer(fsw, data, time.monotonic(), quiet_since, resync_s)
+        if out is None:
             if _at_eof(port):
                 return
             continue
@@ -89,6 +83,19 @@ def run(port: serial.SerialBase, fsw: FlightSoftware, resync_s: float, stop: _St
                 port.flush()
             except (serial.SerialException, OSError):
                 return
+
+
+def _answer(
+    fsw: FlightSoftware, data: bytes, now: float, quiet_since: float, resync_s: float
+) -> tuple[bytes | None, float]:
+    """The FSW's answer to ``data`` read at ``now`` -- or, on a link quiet for longer
+    than ``resync_s`` with a partial frame pending, to giving that frame up (ICD §2
+    rule 7) -- and when the link last spoke; None when there is nothing to do."""
+    if data:
+        return fsw.receive(data), now
+    if fsw.deframer.pending and now - quiet_since > resync_s:
+        return fsw.resync(), now
+    return None, quiet_since
 
 
 def _posix_fd(port: serial.SerialBase) -> int | None:
@@ -118,14 +125,8 @@ def _run_fd(fd: int, fsw: FlightSoftware, resync_s: float, stop: _Stop) -> None:
             return  # EIO: the harness closed its end (a hang-up)
         if ready and not data:
             return  # end of file
-        now = time.monotonic()
-        if data:
-            quiet_since = now
-            out = fsw.receive(data)
-        elif fsw.deframer.pending and now - quiet_since > resync_s:
-            quiet_since = now
-            out = fsw.resync()
-        else:
+        out, quiet_since = _answer(fsw, data, time.monotonic(), quiet_since, resync_s)
+        if out is None:
             continue
         if out and not _write_all(fd, out):
             return

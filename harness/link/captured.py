@@ -27,16 +27,8 @@ class CapturedLink(Link):
         self.name = inner.name
         self._lock = threading.Lock()  # a reader and a writer thread share one file
 
-    # ``read`` and ``write`` delegate whole: the inner link owns the deadline loop, so the
-    # wrapper adds one call a direction, not a second loop around the first
-
-    def write(self, data: bytes) -> None:
-        if self._closed:
-            self._check_open("write")
-        if data:
-            self._write(data)
-
     def read(self, timeout_s: float) -> bytes:
+        """Delegated whole: the inner link owns the deadline loop (no second loop)."""
         if self._closed:
             self._check_open("read")
         return self._read_some(timeout_s)

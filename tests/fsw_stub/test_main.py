@@ -37,7 +37,8 @@ def _read_until(fd: int, rx: Deframer, apid: int, deadline_s: float) -> list:
     raise AssertionError(f"no APID 0x{apid:03X} within {deadline_s} s; got {got}")
 
 
-def test_stub_process_over_a_pty(tmp_path: Path) -> None:
+def _stub_on_a_pty(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int, int]:
+    """``python -m fsw_stub`` on the slave of a fresh raw pty: (process, master, slave)."""
     cfg = tmp_path / "FSW.toml"
     cfg.write_text(TOML)
     master, slave = os.openpty()
@@ -47,6 +48,11 @@ def test_stub_process_over_a_pty(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    return proc, master, slave
+
+
+def test_stub_process_over_a_pty(tmp_path: Path) -> None:
+    proc, master, slave = _stub_on_a_pty(tmp_path)
     try:
         fr, rx = Framer(), Deframer()
         pong: list = []
@@ -91,15 +97,7 @@ def test_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
 def test_stub_process_exits_cleanly_when_the_harness_hangs_up(tmp_path: Path) -> None:
     """The descriptor pump sees the master's close (EIO or end of file on the slave)
     and ends the process with status 0, its link summary on stderr."""
-    cfg = tmp_path / "FSW.toml"
-    cfg.write_text(TOML)
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fsw_stub", "--port", os.ttyname(slave), "--config", str(cfg)],
-        stdin=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    proc, master, slave = _stub_on_a_pty(tmp_path)
     try:
         fr, rx = Framer(), Deframer()
         end = time.monotonic() + 15.0
