@@ -54,6 +54,13 @@ def _finite(v: float, fallback: float = 0.0) -> float:
     return v if math.isfinite(v) else fallback
 
 
+#: the APIDs the stub dispatches on, as ints: a comparison with an enum member costs a
+#: class attribute lookup a frame
+_IMU, _SYNC, _ATTITUDE, _LRF = int(Apid.IMU), int(Apid.SYNC), int(Apid.ATTITUDE), int(Apid.LRF)
+_DISCRETES, _PING, _VELOCIMETER = int(Apid.DISCRETES), int(Apid.PING), int(Apid.VELOCIMETER)
+_STATE_INIT = int(Apid.STATE_INIT)
+
+
 class FlightSoftware:
     """One landing FSW instance; see the module docstring and fsw_stub/README.md."""
 
@@ -109,28 +116,28 @@ class FlightSoftware:
 
     def _dispatch(self, apid: int, packet: object, cuc: int, out: bytearray) -> None:
         try:
-            if apid == Apid.IMU:
+            if apid == _IMU:
                 self._on_imu(packet, cuc_to_us(cuc))  # type: ignore[arg-type]
-            elif apid == Apid.SYNC:
+            elif apid == _SYNC:
                 out += self._on_sync(packet, cuc)  # type: ignore[arg-type]
-            elif apid == Apid.ATTITUDE:
+            elif apid == _ATTITUDE:
                 self._on_attitude(packet)  # type: ignore[arg-type]
-            elif apid == Apid.LRF:
+            elif apid == _LRF:
                 self._on_lrf(packet, cuc_to_us(cuc))  # type: ignore[arg-type]
-            elif apid == Apid.DISCRETES:
+            elif apid == _DISCRETES:
                 self._on_discretes(packet, cuc_to_us(cuc))  # type: ignore[arg-type]
-            elif apid == Apid.PING:
+            elif apid == _PING:
                 nonce = packet.nonce  # type: ignore[attr-defined]
                 out += self.framer.encode(Pong(nonce, self._rx_frames()), cuc)
-            elif apid == Apid.VELOCIMETER:
+            elif apid == _VELOCIMETER:
                 self._on_velocimeter(packet)  # type: ignore[arg-type]
-            elif apid == Apid.STATE_INIT:
+            elif apid == _STATE_INIT:
                 self._on_state_init(packet, cuc_to_us(cuc))  # type: ignore[arg-type]
             # F->H packets looped back, unknown and idle frames: counted by the deframer
         except Exception:
             self.internal_faults += 1
             self._events.append((EventCode.INTERNAL_FAULT, 0.0))
-            if apid == Apid.SYNC:
+            if apid == _SYNC:
                 out += self._safe_answer(packet, cuc)
 
     def _rx_frames(self) -> int:

@@ -54,10 +54,14 @@ class TickExchange:
         self.settled = False
         self.how = ""
         self.damaged = False
-        self.seen = []
-        self.rejections = []
+        if self.seen:  # fresh lists only when the last tick used them
+            self.seen = []
+        if self.rejections:
+            self.rejections = []
+        if not self.carry:
+            return False
         carried, self.carry = self.carry, []
-        return self.take(carried) if carried else False
+        return self.take(carried)
 
     def take(self, items: list[Received]) -> bool:
         """Process ``items`` in order until the answer is settled; keep the rest."""

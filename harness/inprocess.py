@@ -26,26 +26,31 @@ class InProcessFswLink(Link):
 
     def __init__(self, fsw: ByteFsw) -> None:
         self._fsw = fsw
-        self._out = bytearray()
+        #: the FSW's answers not read yet, as it returned them (no copy until a read)
+        self._out: list[bytes] = []
         self._idle = threading.Event()  # never set: a timed wait with nothing to wake it
 
     def _write(self, data: bytes) -> None:
-        self._out += self._fsw.receive(bytes(data))
+        answer = self._fsw.receive(data if type(data) is bytes else bytes(data))
+        if answer:
+            self._out.append(answer)
 
     def _read_some(self, timeout_s: float) -> bytes:
-        if not self._out:
+        out = self._out
+        if not out:
             if timeout_s <= 0:
                 return b""
             self._idle.wait(timeout_s)
             resync = getattr(self._fsw, "resync", None)
             if resync is None:
                 return b""
-            self._out += resync()
-            if not self._out:
+            answer = resync()
+            if not answer:
                 return b""
-        out = bytes(self._out)
-        self._out.clear()
-        return out
+            out.append(answer)
+        data = out[0] if len(out) == 1 else b"".join(out)
+        out.clear()
+        return bytes(data) if type(data) is not bytes else data
 
     def _close(self) -> None:
         self._out.clear()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from operator import itemgetter
+from operator import countOf, itemgetter
 from typing import Protocol
 
 from harness.clock import Clock, SimClock
@@ -31,7 +31,8 @@ from harness.port import FswPort
 from harness.sensors.base import Emission
 from harness.supervisor import Supervisor
 from harness.verdict import Verdict, judge
-from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync, cuc_from_us
+from packets import EngineCmd, Frame, Framer, FswStatus, Lrf, Sync
+from packets.icd import CUC_FINE_PER_S
 
 #: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
 _new_tuple = tuple.__new__
@@ -75,25 +76,56 @@ def flight_over(sim: SimulatorLike, t_us: int, max_sim_time_us: int) -> tuple[Ve
     return None
 
 
-def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Emission]) -> None:
-    """Sensor emissions onto the H2F line in order of due time, DISCRETES last (ICD §4);
-    each framed once, when due, so sequence counts follow the line order."""
-    if not emissions:
-        return
-    sensors = list(map(_sensor, emissions))
-    if "discretes" in sensors[:-1]:  # rare: a DISCRETES not already last goes last
-        emissions = [e for e in emissions if e.sensor != "discretes"] + [
+def _line_order(emissions: list[Emission]) -> list[Emission]:
+    """Emissions in order of due time (as given), DISCRETES last (ICD §4)."""
+    n_discretes = countOf(map(_sensor, emissions), "discretes")
+    if n_discretes > 1 or (n_discretes and _sensor(emissions[-1]) != "discretes"):
+        # rare: a DISCRETES not already last goes last
+        return [e for e in emissions if e.sensor != "discretes"] + [
             e for e in emissions if e.sensor == "discretes"
         ]
+    return emissions
+
+
+def _last_lrf(sent: list[Emission | None]) -> Lrf | None:
+    """The last LRF packet among emissions handed to the FSW."""
+    if None in sent:
+        sent = [s for s in sent if s is not None]
+    if "lrf" not in map(_sensor, sent):  # type: ignore[arg-type]
+        return None
+    lrfs = [s.packet for s in sent if type(s.packet) is Lrf]  # type: ignore[union-attr]
+    return lrfs[-1] if lrfs else None
+
+
+def queue_emissions(h2f: Direction[Emission], framer: Framer, emissions: list[Emission]) -> None:
+    """Sensor emissions onto the H2F line in line order, each framed once, when due, so
+    sequence counts follow the line order."""
+    if not emissions:
+        return
+    emissions = _line_order(emissions)
     frames = framer.encode_each(map(_packet_and_cuc, emissions), False)
     h2f.put_all(zip(map(_due, emissions), frames, emissions, strict=True))
 
 
 def frames_arrived(h2f: Direction[Emission], t_us: int) -> tuple[list[bytes], Lrf | None]:
     """The frames that have reached the FSW by ``t_us``, and the last LRF among them."""
-    arrived = h2f.arrived(t_us)
-    lrfs = [s.packet for _, s in arrived if s is not None and type(s.packet) is Lrf]
-    return [f for f, _ in arrived], lrfs[-1] if lrfs else None
+    frames, sent = h2f.arrived_split(t_us)
+    return frames, _last_lrf(sent)
+
+
+def send_due(
+    h2f: Direction[Emission], framer: Framer, emissions: list[Emission], t_us: int
+) -> tuple[list[bytes], Lrf | None]:
+    """``queue_emissions`` then ``frames_arrived(h2f, t_us)``, in one pass over the line
+    (``Direction.put_all_arrived``): the lockstep loop's uplink of tick k."""
+    if not emissions:
+        return frames_arrived(h2f, t_us)
+    emissions = _line_order(emissions)
+    frames = framer.encode_each(map(_packet_and_cuc, emissions), False)
+    arrived, sent = h2f.put_all_arrived(
+        zip(map(_due, emissions), frames, emissions, strict=True), t_us
+    )
+    return arrived, _last_lrf(sent)
 
 
 class LockstepLoop:
@@ -139,6 +171,7 @@ class LockstepLoop:
         framer = port.framer
         encode = framer.encode
         on_tick = [o.on_tick for o in self.observers]
+        max_sim_time_us, max_missed = self.max_sim_time_us, self.max_missed
         cmd = EngineCmd(0, 0, 0.0, 0.0)
         clock.start()
         k = 0
@@ -148,12 +181,12 @@ class LockstepLoop:
             emissions = sim.advance_to(t_k)
             simt.t_us = t_k
             simt.horizon_us = t_k + period
-            over = flight_over(sim, t_k, self.max_sim_time_us)
+            over = flight_over(sim, t_k, max_sim_time_us)
             if over is not None:
                 return over
-            queue_emissions(h2f, framer, emissions)
-            frames, lrf = frames_arrived(h2f, t_k)
-            frames.append(encode(_new_tuple(Sync, (k, period)), cuc_from_us(t_k)))
+            frames, lrf = send_due(h2f, framer, emissions, t_k)
+            cuc = (t_k * CUC_FINE_PER_S + 500_000) // 1_000_000  # cuc_from_us(t_k), inlined
+            frames.append(encode(_new_tuple(Sync, (k, period)), cuc))
             self._send(b"".join(frames), t_k)
             ex = self._answer(k, t_k)
             if ex.command is not None:
@@ -170,7 +203,7 @@ class LockstepLoop:
             for f in on_tick:
                 f(row)
             self.ticks += 1
-            if ex.missed_in_row > self.max_missed:
+            if ex.missed_in_row > max_missed:
                 raise RunEnded(Verdict.FSW_PROTOCOL, self._protocol_reason(ex, t_k))
             k += 1
 

@@ -6,7 +6,6 @@ implementation of the ICD share it.
 
 from packets.codec import (
     Frame,
-    Framer,
     codec_for,
     cuc_from_us,
     cuc_to_s,
@@ -17,6 +16,7 @@ from packets.codec import (
 )
 from packets.deframer import Deframer, DeframerStats, FrameSpan, Rejection
 from packets.errors import FieldRangeError, FrameError, PacketError, UnknownPacketError
+from packets.framer import Framer
 from packets.icd import (
     ASM,
     SPECS,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import struct
 from binascii import crc_hqx
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -115,9 +115,33 @@ def _validator_source(spec: PacketSpec, fmt: str) -> str:
     return " and ".join(terms) or "True"
 
 
-def _make_validator(spec: PacketSpec, fmt: str) -> Validator:
-    source = f"lambda v: {_validator_source(spec, fmt)}"
-    fn: Validator = eval(source, {"_INF": math.inf})
+def _decoded_validator_source(spec: PacketSpec, fmt: str) -> str:
+    """``_validator_source`` for values *unpacked from bytes*: there an f32 is a finite
+    binary32 value, an infinity or NaN, so "fits an f32" is "finite", and the f32 fields
+    with no limits of their own are tested together: their sum is finite exactly when
+    each is (a sum of at most a few dozen binary32 values cannot overflow a double; an
+    infinity or NaN among them makes it infinite or NaN). A property test holds it equal
+    to the encoder's predicate on every unpacked value."""
+    limits = {name for name, _, _ in spec.limits}
+    unlimited_f32 = [
+        i
+        for i, (name, code) in enumerate(zip(spec.field_names, fmt[1:], strict=True))
+        if code == "f" and name not in limits
+    ]
+    if len(unlimited_f32) < 2:
+        return _validator_source(spec, fmt)
+    kept = [
+        term
+        for term in _validator_source(spec, fmt).split(" and ")
+        if not any(term == f"-{F32_OVERFLOW!r} < v[{i}] < {F32_OVERFLOW!r}" for i in unlimited_f32)
+    ]
+    total = " + ".join(f"v[{i}]" for i in unlimited_f32)
+    return " and ".join([f"-_INF < {total} < _INF", *kept])
+
+
+def _make_validator(spec: PacketSpec, fmt: str, *, decoded: bool = False) -> Validator:
+    body = _decoded_validator_source(spec, fmt) if decoded else _validator_source(spec, fmt)
+    fn: Validator = eval(f"lambda v: {body}", {"_INF": math.inf})
     return fn
 
 
@@ -138,6 +162,9 @@ class FastCodec:
     mask_idx: tuple[tuple[int, str, int], ...]
     #: fast range predicate (generated); ``check`` says which field failed and why
     valid: Validator
+    #: the same predicate for values unpacked from a frame (cheaper; see
+    #: ``_decoded_validator_source``)
+    valid_decoded: Validator
     #: CUC coarse, fine and the user data, unpacked from the byte after the primary header
     time_and_data: struct.Struct
 
@@ -183,25 +210,13 @@ def _make_codec(spec: PacketSpec) -> FastCodec:
         limit_idx=tuple((index[n], n, lo, hi) for n, lo, hi in spec.limits),
         mask_idx=tuple((index[n], n, m) for n, m in spec.bit_masks),
         valid=_make_validator(spec, fmt),
+        valid_decoded=_make_validator(spec, fmt, decoded=True),
         time_and_data=struct.Struct(">IH" + fmt[1:]),
     )
 
 
 CODECS: dict[int, FastCodec] = {apid: _make_codec(spec) for apid, spec in SPECS.items()}
 _CODEC_OF_CLASS: dict[type, FastCodec] = {c.cls: c for c in CODECS.values()}
-#: what ``Framer.encode_each`` needs of a class, in one lookup: (pack of the headers and
-#: the user data without the ASM -- the bytes the PEC covers --, word1, length field, APID,
-#: codec)
-_PACKING_OF_CLASS: dict[type, tuple[Callable[..., bytes], int, int, int, FastCodec]] = {
-    c.cls: (
-        struct.Struct(">" + HEADER_FORMAT[3:] + c.data.format[1:]).pack,
-        c.word1,
-        c.length_field,
-        c.word1 & 0x7FF,
-        c,
-    )
-    for c in CODECS.values()
-}
 _PEC = struct.Struct(">H").pack
 MAX_KNOWN_FRAME_LEN = max(c.frame_len for c in CODECS.values())
 
@@ -287,67 +302,6 @@ def decode(frame: bytes) -> Frame:
     values = codec.whole.unpack_from(frame)[6:]
     codec.check(values)
     return Frame(Apid(apid), w2 & 0x3FFF, (coarse << 16) | fine, codec.cls._make(values))
-
-
-_SEQ_MASK = SEQ_MODULO - 1
-
-
-class Framer:
-    """The sending side: frames packets with per-APID sequence counters (ICD §1).
-
-    ``sent`` counts the frames framed per APID. ``encode`` is ``encode(packet, seq, cuc)``
-    with the sequence count kept here, inlined: it is on every tick's hot path.
-    """
-
-    def __init__(self) -> None:
-        self._seq: dict[int, int] = {}
-        self.sent: dict[int, int] = {}
-
-    def next_seq(self, apid: int) -> int:
-        seq = self._seq.get(apid, 0)
-        self._seq[apid] = (seq + 1) % SEQ_MODULO
-        self.sent[apid] = self.sent.get(apid, 0) + 1
-        return seq
-
-    def encode(self, packet: Packet, cuc: int, check: bool = True) -> bytes:
-        pack, word1, length_field, apid, codec = _PACKING_OF_CLASS[type(packet)]
-        if check and not codec.valid(packet):
-            codec.check(packet)
-        if not 0 <= cuc <= MAX_CUC:
-            raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
-        seq = self._seq.get(apid, 0)
-        self._seq[apid] = (seq + 1) & _SEQ_MASK
-        sent = self.sent
-        sent[apid] = sent.get(apid, 0) + 1
-        body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
-        return ASM + body + _PEC(crc_hqx(body, 0xFFFF))
-
-    def encode_each(self, items: Iterable[tuple[Packet, int]], check: bool = True) -> list[bytes]:
-        """``encode(packet, cuc, check)`` of each ``(packet, cuc)`` in order, one frame
-        each: a tick's frames in one call (the per-frame lookups hoisted out of the loop)."""
-        packing = _PACKING_OF_CLASS
-        seqs = self._seq
-        sent = self.sent
-        out: list[bytes] = []
-        append = out.append
-        for packet, cuc in items:
-            pack, word1, length_field, apid, codec = packing[type(packet)]
-            if check and not codec.valid(packet):
-                codec.check(packet)
-            if not 0 <= cuc <= MAX_CUC:
-                raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
-            seq = seqs.get(apid, 0)
-            seqs[apid] = (seq + 1) & _SEQ_MASK
-            sent[apid] = sent.get(apid, 0) + 1
-            body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
-            append(ASM + body + _PEC(crc_hqx(body, 0xFFFF)))
-        return out
-
-    def encode_all(self, items: Iterable[tuple[Packet, int]]) -> bytes:
-        return b"".join(self.encode_each(items))
-
-    def sent_by_name(self) -> dict[str, int]:
-        return {SPECS[a].name: n for a, n in sorted(self.sent.items())}
 
 
 def idle_frame(fill: bytes = b"\x00", seq: int = 0) -> bytes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 from binascii import crc_hqx
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -29,37 +29,37 @@ from packets.icd import (
     SPECS,
     Apid,
 )
-from packets.model import Packet
 
 _HEADER_END = ASM_LEN + PRIMARY_HEADER_LEN
 _PRIMARY = struct.Struct(">4sHHH")  # ASM, word1, word2, length
-_WORDS = struct.Struct(">HHH")  # word1, word2, length (after the ASM)
+#: word1, word2, length (after the ASM)
+_WORDS_AT = struct.Struct(">HHH").unpack_from
+#: where the data length field starts: the u64 unpacked there is length << 48 | CUC
+_LENGTH_AT = ASM_LEN + 4
 #: the shortest frame with a secondary header: ASM, both headers, PEC, no user data
 _MIN_FRAME_WITH_TIME = HEADER.size + PEC_LEN
 _IDLE = int(Apid.IDLE)
 _COMPACT_AT = 1 << 16
 _SEQ_MASK = SEQ_MODULO - 1
 
-_FastEntry = tuple[
-    int,  # the primary header's data length field
-    int,  # frame length
-    int,  # APID
-    Apid,
-    type[Packet],
-    Callable[[bytes | bytearray, int], tuple[Any, ...]],  # CUC coarse, fine, fields
-    Callable[[Sequence[Any]], bool],  # the generated range predicate
-]
+_CUC_MASK = (1 << 48) - 1
 #: the fast path's table, keyed by the first primary-header word exactly as the ICD has
-#: it for each APID (version 0, type, secondary header flag 1, APID); derived from CODECS
-_FAST_BY_WORD1: dict[int, _FastEntry] = {
+#: it for each APID (version 0, type, secondary header flag 1, APID); derived from CODECS.
+#: Each entry is the template of a deframer's *lane* for that APID: the data length
+#: field, the frame length, the APID (int and enum), the packet class, an unpack of the
+#: length field + CUC time (one u64: length << 48 | cuc) and the user data, the range
+#: predicate for unpacked values -- then the lane's own state: the next sequence count
+#: expected (-1: none yet).
+_LANE_TEMPLATES: dict[int, tuple[Any, ...]] = {
     c.word1: (
         c.length_field,
         c.frame_len,
         int(c.spec.apid),
         c.spec.apid,
         c.cls,
-        c.time_and_data.unpack_from,
-        c.valid,
+        struct.Struct(">Q" + c.data.format[1:]).unpack_from,
+        c.valid_decoded,
+        -1,
     )
     for c in CODECS.values()
 }
@@ -180,7 +180,8 @@ class Deframer:
         self._buf = bytearray()
         self._pos = 0  # index in _buf where the hunt resumes
         self._base = 0  # stream offset of _buf[0]
-        self._expect_seq: dict[int, int] = {}  # per APID, the next sequence count
+        #: per first header word, the APID's lane (see ``_LANE_TEMPLATES``)
+        self._lanes: dict[int, list[Any]] = {w: list(t) for w, t in _LANE_TEMPLATES.items()}
 
     @property
     def pending(self) -> int:
@@ -201,8 +202,16 @@ class Deframer:
         interleaved in stream order (ICD §2 rule 8: whatever the chunking).
         """
         buf = self._buf
-        buf += data
         out: list[Frame] = [] if into is None else into
+        if not buf and type(data) is bytes:
+            # nothing pending (the common case): hunt in the new bytes where they lie and
+            # keep only what is left after the last frame (the same stream offsets)
+            pos = self._scan(data, 0, out)
+            if pos < len(data):
+                buf += memoryview(data)[pos:]
+            self._base += pos
+            return out
+        buf += data
         self._pos = self._scan(buf, self._pos, out)
         if self._pos >= _COMPACT_AT or self._pos == len(buf):
             del buf[: self._pos]
@@ -232,7 +241,7 @@ class Deframer:
 
     def _reject(
         self,
-        buf: bytearray,
+        buf: bytes | bytearray,
         i: int,
         n: int,
         kind: str,
@@ -249,30 +258,27 @@ class Deframer:
         if self.on_reject is not None:
             self.on_reject(rej)
 
-    def _scan(self, buf: bytearray, pos: int, out: list[Frame]) -> int:
+    def _scan(self, buf: bytes | bytearray, pos: int, out: list[Frame]) -> int:
         """Hunt and accept frames in ``buf[pos:]``; return where the hunt resumes.
 
         The common case -- a known APID's header exactly as the ICD has it -- takes the
-        fast path: one dict lookup on the first header word, the CRC over the packet and
-        its PEC together (a correct PEC leaves a zero residue), one ``struct`` unpack and
-        the generated range predicate. Anything else goes through ``_candidate``.
+        fast path: one dict lookup on the first header word (the APID's lane), the CRC
+        over the packet and its PEC together (a correct PEC leaves a zero residue), one
+        ``struct`` unpack and the generated range predicate. Anything else goes through
+        ``_candidate``.
         """
         stats = self.stats
         end = len(buf)
-        find = buf.find
-        fast_of = _FAST_BY_WORD1
-        expect = self._expect_seq
+        lanes = self._lanes
         by_apid = stats.by_apid
         new = tuple.__new__
-        primary = _WORDS.unpack_from
         spans = self.spans
-        base = self._base
         skipped = 0
         frames = 0
         in_frames = 0
         try:
             while True:
-                i = find(ASM, pos)
+                i = buf.find(ASM, pos)
                 if i < 0:
                     # keep a tail that may be the start of an ASM
                     keep = max(pos, end - (ASM_LEN - 1))
@@ -282,9 +288,9 @@ class Deframer:
                 pos = i
                 if end - i < _HEADER_END:
                     return pos
-                w1, w2, length = primary(buf, i + ASM_LEN)
-                fast = fast_of.get(w1)
-                if fast is None or w2 < 0xC000 or length != fast[0]:  # w2 < 0xC000: flags != 3
+                w1, w2, length = _WORDS_AT(buf, i + ASM_LEN)
+                lane = lanes.get(w1)
+                if lane is None or w2 < 0xC000 or length != lane[0]:  # w2 < 0xC000: flags != 3
                     step = self._candidate(buf, i, out)
                     if step < 0:
                         return pos  # wait for more bytes
@@ -292,7 +298,7 @@ class Deframer:
                         skipped += 1
                     pos = i + step
                     continue
-                _, flen, apid, apid_enum, cls, unpack, valid = fast
+                _, flen, apid, apid_enum, cls, unpack, valid, expected = lane
                 if end - i < flen:
                     return pos
                 if crc_hqx(buf[i + ASM_LEN : i + flen], 0xFFFF):
@@ -305,32 +311,29 @@ class Deframer:
                 in_frames += flen
                 pos = i + flen
                 if spans is not None:
-                    spans.append(new(FrameSpan, (base + i, flen)))
-                values = unpack(buf, i + _HEADER_END)
-                fields = values[2:]
+                    spans.append(new(FrameSpan, (self._base + i, flen)))
+                values = unpack(buf, i + _LENGTH_AT)
+                fields = values[1:]
                 # rule 3: a frame whose PEC checks advances the sequence expectation even
                 # when rule 5 rejects it (no false gap)
                 seq = w2 & _SEQ_MASK
-                expected = expect.get(apid)
-                if expected is not None and seq != expected:
+                if seq != expected and expected >= 0:
                     gaps = stats.seq_gaps_by_apid
                     gaps[apid] = gaps.get(apid, 0) + 1
-                expect[apid] = (seq + 1) & _SEQ_MASK
+                lane[7] = (seq + 1) & _SEQ_MASK
                 if not valid(fields):
                     self._reject_range(buf, i, flen, apid, fields)
                     continue
                 frames += 1
                 by_apid[apid] = by_apid.get(apid, 0) + 1
-                out.append(
-                    new(Frame, (apid_enum, seq, (values[0] << 16) | values[1], new(cls, fields)))
-                )
+                out.append(new(Frame, (apid_enum, seq, values[0] & _CUC_MASK, new(cls, fields))))
         finally:
             stats.skipped_bytes += skipped
             stats.frames += frames
             stats.bytes_in_frames += in_frames
 
     def _reject_range(
-        self, buf: bytearray, i: int, n: int, apid: int, fields: tuple[Any, ...]
+        self, buf: bytes | bytearray, i: int, n: int, apid: int, fields: tuple[Any, ...]
     ) -> None:
         self.stats.rejected_range += 1
         try:
@@ -340,7 +343,7 @@ class Deframer:
             reason = f"range: {exc}"
         self._reject(buf, i, n, "range", reason, fields)
 
-    def _candidate(self, buf: bytearray, i: int, out: list[Frame]) -> int:
+    def _candidate(self, buf: bytes | bytearray, i: int, out: list[Frame]) -> int:
         """The general path for a candidate at ``buf[i]`` (an ASM) that is not a plain
         known-APID header: unknown APIDs, idle packets and every header to reject.
 

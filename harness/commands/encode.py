@@ -126,7 +126,7 @@ def _frame_of_line(framer: Framer, obj: object, err: Any) -> bytes:
     elif not _is_int(seq) or not 0 <= seq < SEQ_MODULO:
         raise err("seq", f"an integer in [0, {SEQ_MODULO - 1}]", seq)
     else:
-        framer._seq[apid] = (seq + 1) % SEQ_MODULO  # later lines without seq continue from it
+        framer.continue_after(apid, seq)  # later lines without seq continue from it
     time_s = obj.get("time_s", 0)
     max_s = MAX_CUC / CUC_FINE_PER_S
     if (

@@ -37,7 +37,8 @@ class Link(abc.ABC):
 
     def write(self, data: bytes) -> None:
         """Send all of ``data`` (blocking until the OS or peer took it)."""
-        self._check_open("write")
+        if self._closed:
+            self._check_open("write")
         if data:
             self._write(data)
 
@@ -46,7 +47,8 @@ class Link(abc.ABC):
 
         Returns as soon as any bytes are available. Raises ``LinkClosed`` at EOF.
         """
-        self._check_open("read")
+        if self._closed:
+            self._check_open("read")
         deadline = time.monotonic() + timeout_s  # before the first wait: never 2 × timeout_s
         data = self._read_some(max(timeout_s, 0.0))
         if data or timeout_s <= 0:

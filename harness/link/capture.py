@@ -88,11 +88,10 @@ class CaptureWriter:
     def record(self, sim_us: int, direction: int, data: bytes) -> None:
         if not data or self.error is not None:
             return
-        try:
+        try:  # one write a record: the header and the bytes joined
             self._fh.write(
-                RECORD.pack(sim_us, time.monotonic_ns() - self._t0, direction, len(data))
+                RECORD.pack(sim_us, time.monotonic_ns() - self._t0, direction, len(data)) + data
             )
-            self._fh.write(data)
         except OSError as exc:
             self.error = exc
             return

@@ -27,10 +27,16 @@ class CapturedLink(Link):
         self.name = inner.name
         self._lock = threading.Lock()  # a reader and a writer thread share one file
 
+    def read(self, timeout_s: float) -> bytes:
+        """Delegated whole: the inner link owns the deadline loop (no second loop)."""
+        if self._closed:
+            self._check_open("read")
+        return self._read_some(timeout_s)
+
     def _write(self, data: bytes) -> None:
         self.inner.write(data)
         with self._lock:
-            self.writer.record(self.clock(), H2F, bytes(data))
+            self.writer.record(self.clock(), H2F, data if type(data) is bytes else bytes(data))
 
     def _read_some(self, timeout_s: float) -> bytes:
         data = self.inner.read(timeout_s)

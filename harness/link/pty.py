@@ -99,11 +99,9 @@ class PtyPair(Link):
     def _read_some(self, timeout_s: float) -> bytes:
         fd = self._master
         assert fd is not None  # the base class checked the link is open
-        try:
-            return self._read_fd(fd)
-        except BlockingIOError:
-            pass
-        if timeout_s <= 0 or not select.select([fd], [], [], timeout_s)[0]:
+        # wait first: in lockstep the answer is not there yet when the loop reads (a
+        # read that fails with EAGAIN would cost a system call and an exception a tick)
+        if not select.select([fd], [], [], max(timeout_s, 0.0))[0]:
             return b""
         try:
             return self._read_fd(fd)

@@ -231,7 +231,28 @@ class Terrain:
         return None  # a ray grazing the terrain for ever: no usable return
 
     def _bisect(self, x_m: float, z_m: float, dx: float, dz: float, lo: float, hi: float) -> float:
-        """The crossing inside [lo, hi] (gap > 0 at lo, < 0 at hi), to ``_RAY_TOL_M``."""
+        """The crossing inside [lo, hi] (gap > 0 at lo, < 0 at hi), to ``_RAY_TOL_M``.
+
+        A millimetre bracket nearly always lies on one segment of the profile: then
+        ``height`` is that segment's line, evaluated here with the very operations
+        ``height`` performs (so the same bits), without a call per halving. x and u are
+        monotonic in the ray parameter (each floating-point step is), so the ends of
+        the bracket on one segment put every midpoint on it too.
+        """
+        x0, inv_dx, h, n = self.x0_m, self._inv_dx, self._h, self._n
+        u_lo = (x_m + dx * lo - x0) * inv_dx
+        u_hi = (x_m + dx * hi - x0) * inv_dx
+        i = int(u_lo)
+        if u_lo > 0.0 and u_hi > 0.0 and i == int(u_hi) and i < n - 1:
+            h0 = h[i]
+            dh = h[i + 1] - h0
+            while hi - lo > _RAY_TOL_M:
+                mid = 0.5 * (lo + hi)
+                if z_m + dz * mid - (h0 + dh * ((x_m + dx * mid - x0) * inv_dx - i)) > 0.0:
+                    lo = mid
+                else:
+                    hi = mid
+            return 0.5 * (lo + hi)
         height = self.height
         while hi - lo > _RAY_TOL_M:
             mid = 0.5 * (lo + hi)

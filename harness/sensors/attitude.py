@@ -15,6 +15,8 @@ from harness.sensors.noise import NormalStream, rng_for
 from packets import Attitude
 
 _HALF_PI = 0.5 * math.pi
+#: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
+_new_tuple = tuple.__new__
 
 
 def quaternion_of_tilt(tilt_rad: float) -> tuple[float, float, float, float]:
@@ -40,4 +42,4 @@ class StarTracker:
         if self._sigma:
             tilt += self._sigma * self._normal.next()
         half = 0.5 * (tilt - _HALF_PI)
-        return Attitude(math.cos(half), 0.0, math.sin(half), 0.0, 1)
+        return _new_tuple(Attitude, (math.cos(half), 0.0, math.sin(half), 0.0, 1))

@@ -21,6 +21,8 @@ from harness.sensors.config import LrfConfig
 from harness.sensors.noise import NormalStream, rng_for
 from packets import Lrf, LrfStatus
 
+#: builds a NamedTuple from a tuple of its fields without its Python ``__new__`` frame
+_new_tuple = tuple.__new__
 _VALID = int(LrfStatus.VALID)
 _NO_RETURN = int(LrfStatus.NO_RETURN)
 _ACQUIRING = int(LrfStatus.ACQUIRING)
@@ -69,4 +71,4 @@ class Rangefinder:
             return Lrf(0.0, _ACQUIRING, quality, meas_id)
         if self._k or self._c:
             r = max(0.0, r + (self._k * r + self._c) * self._normal.next())
-        return Lrf(r, _VALID, quality, meas_id)
+        return _new_tuple(Lrf, (r, _VALID, quality, meas_id))

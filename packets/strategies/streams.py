@@ -8,7 +8,8 @@ from typing import NamedTuple
 
 from hypothesis import strategies as st
 
-from packets.codec import MAX_CUC, Frame, Framer, decode, encode
+from packets.codec import MAX_CUC, Frame, decode, encode
+from packets.framer import Framer
 from packets.icd import SEQ_MODULO
 from packets.model import Packet
 from packets.strategies.values import any_packet, cucs

@@ -37,7 +37,8 @@ def _read_until(fd: int, rx: Deframer, apid: int, deadline_s: float) -> list:
     raise AssertionError(f"no APID 0x{apid:03X} within {deadline_s} s; got {got}")
 
 
-def test_stub_process_over_a_pty(tmp_path: Path) -> None:
+def _stub_on_a_pty(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int, int]:
+    """``python -m fsw_stub`` on the slave of a fresh raw pty: (process, master, slave)."""
     cfg = tmp_path / "FSW.toml"
     cfg.write_text(TOML)
     master, slave = os.openpty()
@@ -47,6 +48,11 @@ def test_stub_process_over_a_pty(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    return proc, master, slave
+
+
+def test_stub_process_over_a_pty(tmp_path: Path) -> None:
+    proc, master, slave = _stub_on_a_pty(tmp_path)
     try:
         fr, rx = Framer(), Deframer()
         pong: list = []
@@ -86,3 +92,32 @@ def test_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
         timeout=30,
     )
     assert r.returncode == 2 and b"vehicle.isp_s" in r.stderr
+
+
+def test_stub_process_exits_cleanly_when_the_harness_hangs_up(tmp_path: Path) -> None:
+    """The descriptor pump sees the master's close (EIO or end of file on the slave)
+    and ends the process with status 0, its link summary on stderr."""
+    proc, master, slave = _stub_on_a_pty(tmp_path)
+    try:
+        fr, rx = Framer(), Deframer()
+        end = time.monotonic() + 15.0
+        while time.monotonic() < end:  # PING until PONG: the stub has the port open
+            os.write(master, fr.encode(Ping(7), 0))
+            try:
+                _read_until(master, rx, Apid.PONG, 0.3)
+                break
+            except AssertionError:
+                continue
+        os.close(slave)
+        slave = -1
+        os.close(master)
+        master = -1
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr is not None and b"link closed; frames " in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for fd in (master, slave):
+            if fd >= 0:
+                os.close(fd)

@@ -300,3 +300,22 @@ def test_a_frame_cut_one_byte_short_can_hide_the_next_one() -> None:
     assert [g.packet for g in got] == [decode(first).packet]
     hidden = _recoverable(data, [first[:-1], second], [None, decode(second)])
     assert hidden == []
+
+
+@settings(max_examples=60)
+@given(damaged_streams(min_frames=5, max_frames=60), st.data())
+def test_bytes_and_bytearray_chunks_are_deframed_alike(
+    ds: DamagedStream, data: st.DataObject
+) -> None:
+    """``feed`` hunts in ``bytes`` where they lie when nothing is pending, else in its
+    buffer: the two paths give the same frames, rejections, spans and counters."""
+    chunks = data.draw(chunkings(ds.data, max_cuts=16))
+    fast = Deframer(record_spans=True)
+    slow = Deframer(record_spans=True)
+    got_fast = [f for c in chunks for f in fast.feed(bytes(c))] + fast.flush()
+    got_slow = [f for c in chunks for f in slow.feed(bytearray(c))] + slow.flush()
+    assert got_fast == got_slow
+    assert fast.stats == slow.stats
+    assert list(fast.rejections) == list(slow.rejections)
+    assert fast.spans == slow.spans
+    assert fast.bytes_fed == slow.bytes_fed == len(ds.data)

@@ -6,7 +6,7 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from harness.errors import HarnessError
@@ -146,6 +146,79 @@ def test_put_take_equals_put_then_take(baud: int, reads: list[tuple[int, int, in
         assert fast.put_take(t, data, t + horizon) == slow.take(t + horizon)
         assert (fast.in_flight, fast.next_arrival_us()) == (slow.in_flight, slow.next_arrival_us())
         assert (fast.bytes_put, fast.bytes_arrived) == (slow.bytes_put, slow.bytes_arrived)
+
+
+@given(
+    fifo=st.booleans(),
+    puts=st.lists(st.tuples(st.integers(0, 20_000), st.integers(1, 300)), max_size=25),
+    reads=st.lists(st.integers(0, 40_000), max_size=10),
+)
+def test_arrived_split_equals_arrived(
+    fifo: bool, puts: list[tuple[int, int]], reads: list[int]
+) -> None:
+    """``arrived_split`` (the loop's per-tick call) hands out what ``arrived`` does, as
+    two lists, with the same counters -- FIFO or reordering stages alike."""
+    from harness.link.line import BaudStage, Direction
+
+    class Reorder:  # delays even-numbered writes: pieces overtake each other
+        fifo = False
+
+        def __init__(self) -> None:
+            self.n = 0
+
+        def process(self, t_us: int, data: bytes) -> list[tuple[int, bytes]]:
+            self.n += 1
+            return [(t_us + (5_000 if self.n % 2 == 0 else 0), data)]
+
+    def direction() -> Direction[int]:
+        stages = [BaudStage(SerialLine(115200))] if fifo else [Reorder()]
+        return Direction("h2f", stages)  # type: ignore[list-item]
+
+    a, b = direction(), direction()
+    t = 0
+    for i, (dt, n) in enumerate(puts):
+        t += dt
+        a.put(t, bytes([i & 0xFF]) * n, i)
+        b.put(t, bytes([i & 0xFF]) * n, i)
+    for r in [*sorted(reads), 10**9]:
+        pairs = a.arrived(r)
+        assert b.arrived_split(r) == ([d for d, _ in pairs], [x for _, x in pairs])
+        assert (a.bytes_arrived, a.in_flight) == (b.bytes_arrived, b.in_flight)
+
+
+@given(
+    baud=st.sampled_from([0, 9600, 115200]),
+    ticks=st.lists(
+        st.lists(st.tuples(st.integers(0, 50_000), st.integers(1, 120)), max_size=9),
+        max_size=12,
+    ),
+)
+@example(baud=9600, ticks=[[(37_500, 12), (40_000, 1)]])  # 12 bytes: exactly 12.5 ms: at t_k
+def test_put_all_arrived_equals_put_all_then_arrived_split(
+    baud: int, ticks: list[list[tuple[int, int]]]
+) -> None:
+    """The lockstep uplink's one-pass call gives what ``put_all`` then ``arrived_split``
+    give, tick after tick: the same pieces in the same order, the same counters and the
+    same queue left on the line."""
+    from harness.link.line import Line
+
+    one = Line.of(SerialLine(baud)).h2f
+    two = Line.of(SerialLine(baud)).h2f
+    i = 0
+    for k, writes in enumerate(ticks):
+        t_k = (k + 1) * 50_000
+        items = []
+        for dt, n in sorted(writes):
+            items.append((k * 50_000 + dt, bytes([i & 0xFF]) * n, i))
+            i += 1
+        two.put_all(items)
+        assert one.put_all_arrived(items, t_k) == two.arrived_split(t_k)
+        assert (one.bytes_put, one.bytes_arrived, one.in_flight) == (
+            two.bytes_put,
+            two.bytes_arrived,
+            two.in_flight,
+        )
+        assert one.next_arrival_us() == two.next_arrival_us()
 
 
 def test_put_take_hands_on_what_arrives_by_the_horizon_inclusive() -> None:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from harness.plant.terrain import Cliff, Crater, Roughness, Terrain
@@ -150,3 +150,40 @@ def test_ray_march_never_tunnels(t: Terrain, x0: float, alt: float, psi: float) 
     assert r is not None, f"ray-march missed the terrain at {first} m"
     assert r <= first + 1e-6, f"tunnelled: {r} m beyond the first crossing at {first} m"
     assert abs(z0 - r * math.cos(psi) - t.height(x0 - r * math.sin(psi))) < tol
+
+
+def _bisect_by_height_calls(
+    t: Terrain, x_m: float, z_m: float, dx: float, dz: float, lo: float, hi: float
+) -> float:
+    """The bisection as written before its one-segment shortcut: a ``height`` call a step."""
+    while hi - lo > 1e-6:
+        mid = 0.5 * (lo + hi)
+        if z_m + dz * mid - t.height(x_m + dx * mid) > 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@settings(max_examples=300)
+@given(
+    terrains,
+    st.floats(-1000, 1000),
+    st.floats(0.6, 1500),
+    st.floats(-1.5, 1.5),
+    st.floats(1e-7, 2e-3),
+    st.floats(1e-7, 2e-3),
+)
+def test_bisect_shortcut_gives_the_bits_of_height_calls(
+    t: Terrain, x0: float, alt: float, psi: float, before: float, after: float
+) -> None:
+    """Around a real crossing, on one segment or across nodes, ``_bisect`` returns exactly
+    (bit for bit) what the bisection by ``height`` calls returns -- the LRF's ranges, and
+    so the telemetry."""
+    z0 = t.height(x0) + alt
+    r = t.ray_range(x0, z0, psi, 2500.0)
+    assume(r is not None and r > before)
+    dx, dz = -math.sin(psi), -math.cos(psi)
+    lo, hi = r - before, r + after
+    got = t._bisect(x0, z0, dx, dz, lo, hi)
+    assert got.hex() == _bisect_by_height_calls(t, x0, z0, dx, dz, lo, hi).hex()
