@@ -22,8 +22,10 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
+# the tests on every core (pytest-xdist; a file's tests stay on one worker): JOBS=1 for serial
+JOBS ?= auto
 unit: install
-	$(VENV)/bin/pytest -m "not slow"
+	$(VENV)/bin/pytest -m "not slow" -n $(JOBS) --dist loadfile
 
 test: lint typecheck firmware-if-tools unit
 

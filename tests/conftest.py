@@ -21,11 +21,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
-    """Say plainly which checks could not run for want of a system tool, and how to fix it."""
-    from tests.system_tools import NOT_RUN
+    """Say plainly which checks could not run for want of a system tool, and how to fix it.
 
-    if not NOT_RUN:
-        return
-    terminalreporter.section("checks not run (a system tool is missing)")
-    for tool, package, nodeid in NOT_RUN:
-        terminalreporter.line(f"{nodeid or '(a test)'}: needs {tool} (apt-get install {package})")
+    Read from the skip reports, so that it works the same when the tests ran in xdist
+    workers (``make test`` runs ``-n auto``)."""
+    from tests.system_tools import MISSING
+
+    lines = []
+    for rep in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(rep, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
+        if MISSING in reason:
+            lines.append(f"{rep.nodeid}: {reason.removeprefix('Skipped: ')}")
+    if lines:
+        terminalreporter.section("checks not run (a system tool is missing)")
+        for line in sorted(set(lines)):
+            terminalreporter.line(line)

@@ -2,7 +2,8 @@
 
 ``require_tool("tshark", "tshark")`` returns the tool's path. Where the tool is missing,
 the test is skipped with a reason that names the Debian package to install -- and
-listed again at the end of the run (``pytest_terminal_summary`` in conftest) -- unless
+listed again at the end of the run (``pytest_terminal_summary`` in conftest reads the
+skip reports, so the list holds under xdist too) -- unless
 ``CI=true``, where a missing tool fails the test: CI installs them (.ci/apt-packages).
 Never a silent skip.
 """
@@ -14,23 +15,21 @@ import shutil
 
 import pytest
 
-#: (tool, Debian package, test node id) of every check that could not run
-NOT_RUN: list[tuple[str, str, str]] = []
+#: what every skip for a missing tool says (the end-of-run list looks for it)
+MISSING = "this check cannot run here; install it with"
 
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def require_tool(tool: str, debian_package: str, *, nodeid: str = "") -> str:
+def require_tool(tool: str, debian_package: str) -> str:
     path = shutil.which(tool)
     if path is not None:
         return path
     why = (
-        f"{tool} not found: this check cannot run here; install it with "
-        f"`apt-get install {debian_package}` (.ci/run does this in CI)"
+        f"{tool} not found: {MISSING} `apt-get install {debian_package}` (.ci/run does this in CI)"
     )
     if in_ci():
         pytest.fail(f"CI=true and {why}")
-    NOT_RUN.append((tool, debian_package, nodeid))
     pytest.skip(why)

@@ -4,7 +4,6 @@ compare what it shows of a packet with what ``lunar-hil decode`` printed for it.
 from __future__ import annotations
 
 import math
-import os
 import struct
 import subprocess
 from pathlib import Path
@@ -36,8 +35,7 @@ ALL_FIELDS = HEADER_FIELDS + [ab for fields in PACKET_FIELDS.values() for _, ab 
 
 def tshark_fields(pcapng: Path, lua: Path, fields: list[str] = ALL_FIELDS) -> list[dict[str, str]]:
     """One dict per record: field name -> tshark's text ('' when the record has none)."""
-    test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
-    exe = require_tool("tshark", "tshark", nodeid=test)
+    exe = require_tool("tshark", "tshark")
     cmd = [exe, "-n", "-r", str(pcapng), "-X", f"lua_script:{lua}", "-T", "fields"]
     cmd += ["-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
     for name in fields:
