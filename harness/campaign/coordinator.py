@@ -121,7 +121,7 @@ def drive(
             if exhausted and not retry and pool.busy == 0:
                 break
             for ev in pool.events(POLL_S):
-                rec = _outcome(ev, pool, retry)
+                rec = outcome_of(ev, retry)
                 if rec is None:
                     retried += 1
                     continue
@@ -136,7 +136,9 @@ def drive(
     return Finish(True, False, time.monotonic() - t0, ran, retried)
 
 
-def _outcome(ev: Event, pool: Executor, retry: deque[RunTask]) -> RunRecord | None:
+def outcome_of(ev: Event, retry: deque[RunTask]) -> RunRecord | None:
+    """The record of a pool's event -- or None, when a task whose worker died is put on
+    ``retry`` for its one more attempt."""
     task = ev.task
     if isinstance(ev, Finished):
         return ev.record

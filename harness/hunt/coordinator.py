@@ -1,5 +1,10 @@
 """Start, resume and drive a hunt: the ledger in this process, the engines beside it.
 
+Runs are flown by ``PooledFly``: each in a campaign pool worker (a child process), so a
+run past the hunt's ``run_timeout_s`` is killed and recorded as a timeout, and a run
+whose worker dies is retried once, then recorded as an error -- as in a campaign; the
+hunt goes on either way (such a run counts as passing: it says nothing of the FSW).
+
 ``--jobs 1`` runs one engine in this process (bit-deterministic: the same hunt file and
 store give the same runs in the same order). ``--jobs N`` runs N engines, each in its own
 process with its own round seeds (``spawn_key=(engine, round)``), flying its runs
@@ -16,11 +21,15 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from harness.campaign.coordinator import outcome_of
+from harness.campaign.pool import ProcessPool
 from harness.campaign.progress import Progress
 from harness.campaign.store import RunRecord, Store, new_store, reopen_store
 from harness.campaign.worker import RunTask, run_task
@@ -37,6 +46,42 @@ POLL_S = 0.25
 def fly_task(run_id: int, spec: RunSpec) -> RunRecord:
     """The default ``Fly``: the campaign worker's never-raising run."""
     return run_task(RunTask(run_id, spec))
+
+
+class PooledFly:
+    """A ``Fly`` that flies each run in a one-worker campaign pool, under the wall-clock
+    limit ``run_timeout_s`` (``work``: what the worker runs, a module-level function --
+    tests pass one that hangs or dies). The pool starts at the first run, in the process
+    that flies (an engine's own, with ``--jobs N``)."""
+
+    def __init__(
+        self, run_timeout_s: float, work: Callable[[RunTask], RunRecord] = run_task
+    ) -> None:
+        self.run_timeout_s = run_timeout_s
+        self.work = work
+        self.pool: ProcessPool | None = None
+
+    def __getstate__(self) -> dict[str, Any]:  # to an engine process: without a pool
+        return {"run_timeout_s": self.run_timeout_s, "work": self.work, "pool": None}
+
+    def __call__(self, run_id: int, spec: RunSpec) -> RunRecord:
+        if self.pool is None:
+            self.pool = ProcessPool(1, self.run_timeout_s, self.work)
+        retry: deque[RunTask] = deque([RunTask(run_id, spec)])
+        while retry:
+            self.pool.submit(retry.popleft())
+            events = self.pool.events(POLL_S)
+            while not events:
+                events = self.pool.events(POLL_S)
+            rec = outcome_of(events[0], retry)
+            if rec is not None:
+                return rec
+        raise AssertionError("unreachable: a died run is retried or recorded")  # pragma: no cover
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
 
 @dataclass
@@ -61,10 +106,14 @@ def drive(
     directory: Path,
     jobs: int,
     progress: Progress,
-    fly: Fly = fly_task,
+    fly: Fly | None = None,
 ) -> Outcome:
-    """Hunt until the budget is spent; Ctrl-C stops and keeps what was found."""
-    ledger = Ledger(hunt, directory, store, progress, refly=fly is fly_task)
+    """Hunt until the budget is spent; Ctrl-C stops and keeps what was found. ``fly``:
+    how a run is flown (default ``PooledFly``; tests pass fakes -- then nothing is
+    re-flown from its written file)."""
+    real = fly is None or fly is fly_task or isinstance(fly, PooledFly)
+    fly = PooledFly(hunt.run_timeout_s) if fly is None else fly
+    ledger = Ledger(hunt, directory, store, progress, refly=real)
     total = hunt.budget_runs if hunt.budget_s is None else None
     progress.start(total, min(ledger.flown, hunt.budget_runs))
     interrupted = False
@@ -78,6 +127,8 @@ def drive(
         interrupted = True
         ledger.stop_reason = "interrupted (Ctrl-C): resume with lunar-hil hunt resume DIR"
     finally:
+        if isinstance(fly, PooledFly):
+            fly.close()
         progress.stop()
         ledger.write()
     return Outcome(ledger, interrupted)
@@ -127,6 +178,8 @@ def _engine_main(conn: Connection, hunt: Hunt, engine: int, fly: Fly) -> None:
     except (EOFError, OSError, BudgetSpent):
         pass
     finally:
+        if isinstance(fly, PooledFly):
+            fly.close()
         with contextlib.suppress(OSError):
             conn.send(("done",))
 
@@ -138,7 +191,8 @@ def _drive_processes(hunt: Hunt, ledger: Ledger, jobs: int, fly: Fly) -> None:
     try:
         for e in range(jobs):
             mine, theirs = ctx.Pipe()
-            proc = ctx.Process(target=_engine_main, args=(theirs, hunt, e, fly), daemon=True)
+            # not a daemon: its PooledFly starts a worker of its own (it is killed below)
+            proc = ctx.Process(target=_engine_main, args=(theirs, hunt, e, fly), daemon=False)
             proc.start()
             theirs.close()
             conns[mine] = proc

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.campaign.store import RunRecord
+from harness.campaign.worker import RunTask
 from harness.runner import RunSpec
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -99,3 +100,13 @@ class Kill9:
         if self.calls == self.at:
             os.kill(os.getpid(), signal.SIGKILL)
         return planted(run_id, spec)
+
+
+def hangs_on_bias(task: RunTask) -> RunRecord:
+    """A pool worker's ``work``: the planted FSW, except that any schedule with an LRF
+    bias hangs the run (as a wedged FSW would) -- forever, for the pool to kill."""
+    if "bias" in _faults(task.spec):
+        import threading
+
+        threading.Event().wait()  # hangs until the pool kills the worker
+    return planted(task.run_id, task.spec)

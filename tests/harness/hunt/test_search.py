@@ -19,6 +19,7 @@ from tests.harness.hunt._fixtures import (
     LATENCY_OVER_S,
     ROOT,
     Interrupt,
+    hangs_on_bias,
     hunt_file,
     planted,
 )
@@ -121,6 +122,32 @@ def test_a_hunt_killed_with_sigkill_keeps_its_first_failure_and_resumes(tmp_path
     assert [f["schedule"] for f in resumed["failures"]] == [
         f["schedule"] for f in whole_json["failures"]
     ]
+
+
+def test_hung_runs_are_killed_and_recorded_and_the_hunt_goes_on(tmp_path: Path) -> None:
+    """Runs fly in a pool worker under run_timeout_s: a schedule that hangs the FSW is
+    killed, stored as a timeout, counts as passing, and the search still finds the
+    planted failure."""
+    body = "max_faults = 3\nbudget_runs = 40\nround_examples = 30\nshrink_runs = 40"
+    body += "\nrun_timeout_s = 0.3"
+    hunt = load_hunt(hunt_file(tmp_path, body))
+    store = coordinator.create(hunt, tmp_path / "h")
+    fly = coordinator.PooledFly(hunt.run_timeout_s, work=hangs_on_bias)
+    try:
+        out = coordinator.drive(hunt, store, tmp_path / "h", 1, Progress(False), fly=fly)
+        counts = store.counts()
+        timeouts = store.db.execute(
+            "SELECT params, error FROM runs WHERE status = 'timeout'"
+        ).fetchall()
+    finally:
+        store.close()
+    assert not out.interrupted
+    assert counts.get("timeout", 0) >= 1 and counts["done"] >= 20, counts
+    assert all("lrf_bias" in params for params, _ in timeouts)
+    assert all("killed after" in error and "run_timeout_s" in error for _, error in timeouts)
+    data = json.loads((tmp_path / "h" / "hunt.json").read_text())
+    assert data["runs"] == sum(counts.values())
+    assert any(sorted(_tables(f)) == ["late_acquisition", "lrf_latency"] for f in data["failures"])
 
 
 def test_two_engines_share_the_ledger(tmp_path: Path) -> None:
