@@ -154,7 +154,7 @@ def _coordinator_overhead(figures: Figures, mc: Campaign, n: int = 300) -> None:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def _speedup(figures: Figures, mc: Campaign, per_profile: int = 40, rounds: int = 3) -> None:
+def _speedup(figures: Figures, mc: Campaign, per_profile: int = 40, rounds: int = 5) -> None:
     """1 worker, the pool with 2 and Dask with 2 on the same slice, interleaved round by
     round (the machine is shared: each executor sees the same spread of load); medians."""
     small = campaign_from_text(mc.text.replace("runs = 500", f"runs = {per_profile}"), mc.path)
