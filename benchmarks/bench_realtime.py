@@ -6,7 +6,8 @@ once under SCHED_OTHER, once under SCHED_FIFO where the OS permits.
 
 Budgets (docs/design.md; meant for an idle machine -- say the load beside any figure):
 SCHED_OTHER p99 <= 1 ms, ratio 1.00 +- 0.01, 0 overruns; SCHED_FIFO p99 <= 50 µs.
-``LUNAR_HIL_RT_SECONDS=10`` shortens the runs for a quick look.
+``LUNAR_HIL_RT_SECONDS=10`` shortens the runs for a quick look; ``LUNAR_HIL_RT_SPIN_MS=2.5``
+sets ``[run] spin_ms`` (the spin before each deadline; 2.5 ms by default).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def main(figures: Figures) -> None:
     runs.append(("fifo", RT_PRIORITY))
     for name, prio in runs:
         try:
-            rt = fly(seconds, prio)
+            spin = os.environ.get("LUNAR_HIL_RT_SPIN_MS")
+            rt = fly(seconds, prio, extra=(f"run.spin_ms={spin}",) if spin else ())
         except RtPriorityError as exc:
             print(f"  {name}: {exc}")
             continue

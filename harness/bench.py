@@ -267,8 +267,28 @@ def sleep_overshoot_s(n: int = 500, sleep_s: float = 0.001) -> list[float]:
     return out
 
 
-def probe_host(n: int = 500, rt_priority: int = 50) -> dict[str, Any]:
-    """Sleep overshoot p50/p99/max under SCHED_OTHER, then under SCHED_FIFO if permitted."""
+def spin_stalls_s(
+    seconds: float, threshold_s: float = 0.001, now: Callable[[], float] = time.monotonic
+) -> list[float]:
+    """The gaps longer than ``threshold_s`` between two consecutive clock reads of a bare
+    spin loop run for ``seconds``: the times this process was not running at all -- no
+    sleep, no I/O, nothing of ours in between. On a host that preempts it (other work,
+    or a hypervisor taking the CPU away) a paced step is late by as much, whatever the
+    loop does: the floor under a real-time run's overruns."""
+    gaps = []
+    t = now()
+    end = t + seconds
+    while t < end:
+        u = now()
+        if u - t > threshold_s:
+            gaps.append(u - t)
+        t = u
+    return gaps
+
+
+def probe_host(n: int = 500, rt_priority: int = 50, spin_s: float = 0.0) -> dict[str, Any]:
+    """Sleep overshoot p50/p99/max under SCHED_OTHER, then under SCHED_FIFO if permitted;
+    with ``spin_s``, also the stalls of a bare spin loop that long (``spin_stalls_s``)."""
     out: dict[str, Any] = {}
     for name in ("SCHED_OTHER", "SCHED_FIFO"):
         if name == "SCHED_FIFO":
@@ -279,6 +299,7 @@ def probe_host(n: int = 500, rt_priority: int = 50) -> dict[str, Any]:
                 break
         try:
             over = sleep_overshoot_s(n)
+            stalls = spin_stalls_s(spin_s) if spin_s > 0 else []
         finally:
             if name == "SCHED_FIFO":
                 drop_rt_priority()
@@ -288,4 +309,10 @@ def probe_host(n: int = 500, rt_priority: int = 50) -> dict[str, Any]:
             "sleep_overshoot_max_us": max(over) * 1e6,
             "samples": n,
         }
+        if spin_s > 0:
+            out[name] |= {
+                "spin_s": spin_s,
+                "stalls_over_1ms": len(stalls),
+                "worst_stall_ms": max(stalls, default=0.0) * 1e3,
+            }
     return out

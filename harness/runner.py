@@ -235,6 +235,7 @@ def fly(spec: RunSpec) -> RunSummary:
                 mode=scenario.run.mode,
                 step_us=scenario.run.step_us,
                 speed=scenario.run.speed,
+                spin_s=scenario.run.spin_ms / 1e3,
             ),
             link=link,
             observers=(telemetry, recorder, *spec.observers),

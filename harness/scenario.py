@@ -85,6 +85,9 @@ class RunSettings:
     speed: float = 1.0
     #: real time: SCHED_FIFO priority for the harness (0: not asked)
     rt_priority: int = 0
+    #: real time: how long before each step's deadline the loop stops waiting on the
+    #: FSW and spins on the clock, ms -- more on a host that wakes a sleeper late (a VM)
+    spin_ms: float = 2.5
 
 
 #: ``[plant] gravity`` choices
@@ -269,6 +272,7 @@ def _run(t: ConfigTable, default_name: str) -> RunSettings:
         mode=t.string("mode", "lockstep", choices=("lockstep", "realtime")),
         speed=t.number("speed", 1.0, min=0.0, min_exclusive=True),
         rt_priority=t.integer("rt_priority", 0, min=0, max=99),
+        spin_ms=t.number("spin_ms", 2.5, min=0.0, max=step_us / 1e3),
     )
     t.done()
     return s

@@ -33,6 +33,14 @@ def configure(p: argparse.ArgumentParser) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--port", metavar="URL", help="the board: /dev/ttyUSB0, socket://HOST:PORT")
     what.add_argument("--host", action="store_true", help="probe this machine's timer")
+    p.add_argument(
+        "--spin",
+        dest="spin_s",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="with --host: seconds of a bare spin loop to catch stalls (default 10; 0: none)",
+    )
     p.add_argument("--baud", type=int, help="the line's baud rate (its capacity: baud / 10 B/s)")
     p.add_argument("--pings", type=int, default=200, help="round trips to time (default 200)")
     p.add_argument("--burst", type=int, default=1000, help="PINGs in the throughput burst")
@@ -123,7 +131,7 @@ def _lines(s: dict[str, Any]) -> list[str]:
 
 
 def _host(args: argparse.Namespace) -> int:
-    probe = probe_host()
+    probe = probe_host(spin_s=args.spin_s)
     if args.json:
         print(json.dumps(probe, indent=2))
         return 0
@@ -136,6 +144,13 @@ def _host(args: argparse.Namespace) -> int:
             f" p99 {r['sleep_overshoot_p99_us']:.0f} µs, max {r['sleep_overshoot_max_us']:.0f} µs"
             f" ({r['samples']} sleeps of 1 ms)"
         )
+        if "stalls_over_1ms" in r:
+            print(
+                f"{name}: a bare spin loop of {r['spin_s']:g} s was stalled"
+                f" {r['stalls_over_1ms']} times for over 1 ms, worst {r['worst_stall_ms']:.1f} ms"
+                " (the process not running at all: a stall longer than a step's slack is an"
+                " overrun of a paced run, whatever the loop does)"
+            )
     other = probe["SCHED_OTHER"]["sleep_overshoot_p99_us"]
     print(
         f"the real-time loop spins the last 500 µs before each deadline:"

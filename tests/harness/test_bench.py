@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench import PING_BYTES, PONG_BYTES, bench_link, fitness, probe_host
+from harness.bench import PING_BYTES, PONG_BYTES, bench_link, fitness, probe_host, spin_stalls_s
 from harness.cli import main
 from harness.fswconfig import fsw_toml, write_fsw_toml
 from harness.launcher import FswKind, launch
@@ -150,7 +150,17 @@ def test_a_port_without_permission_is_a_clear_error() -> None:
     assert f"{pair.slave_path}: permission denied" in err
 
 
+def test_spin_stalls_are_the_gaps_between_clock_reads() -> None:
+    # a fake clock: reads 0.1 ms apart, except a 5 ms and a 2 ms gap
+    reads = iter([0.0, 0.0001, 0.0002, 0.0052, 0.0053, 0.0073, 0.0074, 0.0082, 0.0091, 0.0100])
+    gaps = spin_stalls_s(0.01, now=lambda: next(reads))
+    assert gaps == pytest.approx([0.005, 0.002])
+
+
 def test_host_probe_measures_sleep_overshoot() -> None:
+    probe = probe_host(n=20, spin_s=0.05)
+    assert probe["SCHED_OTHER"]["spin_s"] == 0.05
+    assert probe["SCHED_OTHER"]["stalls_over_1ms"] >= 0
     probe = probe_host(n=20)
     other = probe["SCHED_OTHER"]
     assert other["samples"] == 20

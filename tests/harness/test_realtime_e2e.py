@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness import runner
+from harness.errors import ConfigError
 from harness.pacing import RtPriorityError, realtime_priority
 from harness.runner import RunSpec
 from harness.scenario import load_scenario
@@ -39,6 +40,18 @@ def _fly(config: Path, overrides: tuple[str, ...], kind: str, profile: str, out:
     )
     runner.fly(spec)
     return json.loads((out / "result.json").read_text()) | {"_dir": str(out)}
+
+
+def test_the_spin_before_each_deadline_is_a_scenario_key(tmp_path: Path) -> None:
+    """``[run] spin_ms``: the loop stops waiting on the FSW that long before a deadline
+    and spins; result.json records it; more than a step is refused, located."""
+    cut = (*HOP, "run.max_sim_time_s=0.5", "run.spin_ms=2.5")
+    rt = _fly(CONFIGS / "nominal_realtime.toml", cut, "python-stub", "robust", tmp_path / "rt")
+    assert rt["realtime"]["spin_ms"] == pytest.approx(2.5)
+    assert rt["realtime"]["steps"] >= 50
+    with pytest.raises(ConfigError) as err:
+        load_scenario(CONFIGS / "nominal_realtime.toml", ["run.spin_ms=11"])
+    assert "spin_ms" in str(err.value) and "<= 10" in str(err.value)
 
 
 def test_a_short_hop_in_real_time_matches_lockstep_and_records_its_pacing(
