@@ -11,7 +11,11 @@ descent: no STATE_INIT), through an ``FswPort`` so framing and counters are the 
    lost or corrupted on the way; F2H damage is what our deframer rejected or skipped.
 
 ``probe_host()`` measures this machine's timer: how late ``time.sleep`` wakes (the
-real-time loop's spin must cover it), with and without SCHED_FIFO.
+real-time loop's spin must cover it), with and without SCHED_FIFO, and how often a bare
+spin loop is stalled (the floor under a paced run's overruns).
+
+A little over ~300 lines because it is one thing, the bench's measurements: the link
+report, the probe that takes it and the host's timer, with the fitness verdict over them.
 """
 
 from __future__ import annotations

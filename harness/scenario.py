@@ -47,6 +47,7 @@ from harness.config.table import ConfigTable, apply_overrides, blame_override, l
 from harness.errors import ConfigError
 from harness.faults.config import FaultSpec, faults_from_config
 from harness.faults.link_config import LinkFaultSpec, link_faults_from_config
+from harness.pacing import DEFAULT_SPIN_S
 from harness.plant.actuators import AttitudeSpec, EngineSpec
 from harness.plant.gravity import (
     MOON_G_MPS2,
@@ -87,7 +88,7 @@ class RunSettings:
     rt_priority: int = 0
     #: real time: how long before each step's deadline the loop stops waiting on the
     #: FSW and spins on the clock, ms -- more on a host that wakes a sleeper late (a VM)
-    spin_ms: float = 2.5
+    spin_ms: float = DEFAULT_SPIN_S * 1e3
 
 
 #: ``[plant] gravity`` choices
@@ -272,7 +273,7 @@ def _run(t: ConfigTable, default_name: str) -> RunSettings:
         mode=t.string("mode", "lockstep", choices=("lockstep", "realtime")),
         speed=t.number("speed", 1.0, min=0.0, min_exclusive=True),
         rt_priority=t.integer("rt_priority", 0, min=0, max=99),
-        spin_ms=t.number("spin_ms", 2.5, min=0.0, max=step_us / 1e3),
+        spin_ms=t.number("spin_ms", DEFAULT_SPIN_S * 1e3, min=0.0, max=step_us / 1e3),
     )
     t.done()
     return s

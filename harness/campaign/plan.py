@@ -27,8 +27,6 @@ file and the ``sweep[i]`` / ``disperse[i]`` entry.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +36,7 @@ import numpy as np
 
 from harness.campaign.boundary import SearchSpec, search_from_config
 from harness.campaign.draws import Dispersion, dispersion_from_config
-from harness.config.study import open_study, overridden, read_study
+from harness.config.study import StudyIdentity, open_study, overridden, read_study
 from harness.config.table import ConfigTable, dotted_key, load_toml, set_key
 from harness.errors import ConfigError
 from harness.fswconfig import KINDS, PROFILES, fsw_settings
@@ -69,7 +67,7 @@ class RunPoint:
 
 
 @dataclass(frozen=True)
-class Campaign:
+class Campaign(StudyIdentity):
     name: str
     path: Path
     text: str
@@ -96,14 +94,6 @@ class Campaign:
     @property
     def run_count(self) -> int:
         return len(self.profiles) * self.points * self.samples
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()
-
-    @property
-    def base_json(self) -> str:
-        return json.dumps(self.base_doc, indent=1, sort_keys=True, default=str)
 
     def grid_values(self, point: int) -> tuple[Any, ...]:
         idx = []

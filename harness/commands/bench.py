@@ -24,6 +24,7 @@ from harness.errors import HarnessError
 from harness.link.base import Link, LinkError
 from harness.link.serial import SerialLink
 from harness.link.url import open_link
+from harness.pacing import DEFAULT_SPIN_S
 from harness.runner import scenario_load_bytes_per_s
 from harness.scenario import load_scenario
 from harness.scenarios import find_scenario
@@ -152,8 +153,9 @@ def _host(args: argparse.Namespace) -> int:
                 " overrun of a paced run, whatever the loop does)"
             )
     other = probe["SCHED_OTHER"]["sleep_overshoot_p99_us"]
+    spin_us = DEFAULT_SPIN_S * 1e6
     print(
-        f"the real-time loop spins the last 500 µs before each deadline:"
-        f" {'enough' if other < 500 else 'NOT enough without --rt-priority'} for this host"
+        f"the real-time loop spins the last {spin_us:.0f} µs before each deadline ([run] spin_ms):"
+        f" {'enough' if other < spin_us else 'NOT enough without --rt-priority'} for this host"
     )
     return 0

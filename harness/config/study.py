@@ -3,11 +3,29 @@ relative to it, and ``set`` overrides applied to that base (errors name the file
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
 from harness.config.table import ConfigTable, load_toml, parse_override, set_key
 from harness.errors import ConfigError
+
+
+class StudyIdentity:
+    """What identifies a campaign or hunt in its store (mixed into their dataclasses,
+    which hold ``text`` -- the file as read -- and ``base_doc``, its resolved base)."""
+
+    text: str
+    base_doc: dict[str, Any]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    @property
+    def base_json(self) -> str:
+        return json.dumps(self.base_doc, indent=1, sort_keys=True, default=str)
 
 
 def read_study(path: Path, what: str) -> str:
@@ -46,4 +64,4 @@ def overridden(
     return base, overrides
 
 
-__all__ = ["load_toml", "open_study", "overridden", "read_study"]
+__all__ = ["StudyIdentity", "load_toml", "open_study", "overridden", "read_study"]

@@ -67,16 +67,16 @@ class PooledFly:
     def __call__(self, run_id: int, spec: RunSpec) -> RunRecord:
         if self.pool is None:
             self.pool = ProcessPool(1, self.run_timeout_s, self.work)
-        retry: deque[RunTask] = deque([RunTask(run_id, spec)])
-        while retry:
-            self.pool.submit(retry.popleft())
-            events = self.pool.events(POLL_S)
-            while not events:
-                events = self.pool.events(POLL_S)
-            rec = outcome_of(events[0], retry)
+        task = RunTask(run_id, spec)
+        while True:
+            self.pool.submit(task)
+            while not (events := self.pool.events(POLL_S)):
+                pass
+            retry: deque[RunTask] = deque()
+            rec = outcome_of(events[0], retry)  # None: its worker died, one more attempt
             if rec is not None:
                 return rec
-        raise AssertionError("unreachable: a died run is retried or recorded")  # pragma: no cover
+            task = retry.popleft()
 
     def close(self) -> None:
         if self.pool is not None:

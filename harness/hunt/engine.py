@@ -33,6 +33,9 @@ whose order changes with the hash seed).
 Every run goes through the broker (``ask`` before, ``ran`` after): it answers from the
 store when the schedule was flown before (a resumed hunt replays its rounds for free,
 deterministically), and it says when the budget is spent.
+
+A little over ~300 lines because it is one thing, an engine: its rounds, the database
+they share, and the bisection of what a round found -- most of the length is this text.
 """
 
 from __future__ import annotations

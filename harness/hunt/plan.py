@@ -25,8 +25,6 @@ Top-level keys::
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from typing import Any
 
 from harness.campaign.boundary import Predicate, parse_predicate
 from harness.campaign.store import RunRecord
-from harness.config.study import open_study, overridden, read_study
+from harness.config.study import StudyIdentity, open_study, overridden, read_study
 from harness.config.table import ConfigTable, load_toml, parse_override, set_key
 from harness.fswconfig import KINDS, PROFILES, dump_toml, fsw_settings
 from harness.hunt.space import Exact, Schedule, Space, check_applies, space_from_config
@@ -84,7 +82,7 @@ def row_of(rec: RunRecord) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Hunt:
+class Hunt(StudyIdentity):
     name: str
     path: Path
     text: str
@@ -106,14 +104,6 @@ class Hunt:
     run_timeout_s: float
     replace: tuple[str, ...] = ()
     overrides: tuple[str, ...] = ()
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()
-
-    @property
-    def base_json(self) -> str:
-        return json.dumps(self.base_doc, indent=1, sort_keys=True, default=str)
 
     def doc(self, schedule: Schedule, exact: Exact | None = None) -> dict[str, Any]:
         return self.space.apply(self.base_doc, schedule, str(self.path), exact)

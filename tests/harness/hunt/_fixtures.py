@@ -80,26 +80,22 @@ class Interrupt:
     def __call__(self, run_id: int, spec: RunSpec) -> RunRecord:
         self.calls += 1
         if self.calls == self.at:
-            raise KeyboardInterrupt
+            self.stop()
         return planted(run_id, spec)
 
+    def stop(self) -> None:
+        raise KeyboardInterrupt
 
-class Kill9:
+
+class Kill9(Interrupt):
     """A ``Fly`` that kills its own process with SIGKILL at its ``at``-th call: no
     handler, no ``finally``, no SQLite close -- what ``kill -9`` does to a hunt."""
 
-    def __init__(self, at: int) -> None:
-        self.at = at
-        self.calls = 0
-
-    def __call__(self, run_id: int, spec: RunSpec) -> RunRecord:
+    def stop(self) -> None:
         import os
         import signal
 
-        self.calls += 1
-        if self.calls == self.at:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return planted(run_id, spec)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def hangs_on_bias(task: RunTask) -> RunRecord:
