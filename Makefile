@@ -7,7 +7,8 @@ export HYPOTHESIS_PROFILE ?= ci
 
 .PHONY: install test lint typecheck unit test-long bench demo clean firmware firmware-if-tools fuzz-c
 
-$(STAMP): pyproject.toml
+# setup.py compiles packets/_wire.c (optional: without a compiler the loops run in Python)
+$(STAMP): pyproject.toml setup.py packets/_wire.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'

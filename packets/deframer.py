@@ -29,6 +29,7 @@ from packets.icd import (
     SPECS,
     Apid,
 )
+from packets.native import select
 
 _HEADER_END = ASM_LEN + PRIMARY_HEADER_LEN
 _PRIMARY = struct.Struct(">4sHHH")  # ASM, word1, word2, length
@@ -169,8 +170,11 @@ class Deframer:
         keep_rejections: int = 64,
         on_reject: Callable[[Rejection], object] | None = None,
         record_spans: bool = False,
+        native: bool | None = None,
     ) -> None:
         self.stats = DeframerStats()
+        #: the compiled fast path (``packets.native``), or None for the Python one
+        self._wire = select(native)
         #: with ``record_spans``, the ``FrameSpan`` of every frame so far, in stream order
         #: (the caller may take and clear them); the bytes between spans were skipped
         self.spans: list[FrameSpan] | None = [] if record_spans else None
@@ -260,6 +264,54 @@ class Deframer:
 
     def _scan(self, buf: bytes | bytearray, pos: int, out: list[Frame]) -> int:
         """Hunt and accept frames in ``buf[pos:]``; return where the hunt resumes.
+
+        Compiled (``packets._wire.scan``) where built: the fast path below in C, which
+        stops at each case off it (a candidate for ``_candidate``, a bad PEC, a failed
+        range check) for the Python code here to handle, then goes on.
+        """
+        wire = self._wire
+        if wire is None:
+            return self._scan_py(buf, pos, out)
+        stats = self.stats
+        lanes = self._lanes
+        while True:
+            pos, code, frames, skipped, in_frames, extra = wire.scan(
+                buf,
+                pos,
+                lanes,
+                stats.by_apid,
+                stats.seq_gaps_by_apid,
+                self.spans,
+                self._base,
+                out,
+                Frame,
+                FrameSpan,
+                ASM,
+            )
+            stats.frames += frames
+            stats.skipped_bytes += skipped
+            stats.bytes_in_frames += in_frames
+            if code == 0:
+                return pos
+            if code == 1:  # not a plain known-APID header
+                step = self._candidate(buf, pos, out)
+                if step < 0:
+                    return pos  # wait for more bytes
+                if step == 1:
+                    stats.skipped_bytes += 1
+                pos += step
+            elif code == 2:  # a bad PEC
+                stats.crc_errors += 1
+                flen = lanes[_WORDS_AT(buf, pos + ASM_LEN)[0]][1]
+                self._reject(buf, pos, flen, "crc", "bad PEC")
+                stats.skipped_bytes += 1
+                pos += 1
+            else:  # a frame that failed its range check; the hunt resumes after it
+                i, flen, apid, fields = extra
+                self._reject_range(buf, i, flen, apid, fields)
+
+    def _scan_py(self, buf: bytes | bytearray, pos: int, out: list[Frame]) -> int:
+        """``_scan`` in Python.
 
         The common case -- a known APID's header exactly as the ICD has it -- takes the
         fast path: one dict lookup on the first header word (the APID's lane), the CRC

@@ -16,6 +16,7 @@ from packets.codec import CODECS, HEADER_FORMAT, MAX_CUC, FastCodec
 from packets.errors import FieldRangeError, UnknownPacketError
 from packets.icd import ASM, SEQ_MODULO, SPECS
 from packets.model import CLASS_OF_APID, Packet
+from packets.native import select
 
 #: what ````Framer```` needs of a class, in one lookup: (pack of the headers and
 #: the user data without the ASM -- the bytes the PEC covers --, word1, length field, APID,
@@ -43,9 +44,11 @@ class Framer:
     header words, the codec) and its two counters, so a frame costs one lookup.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, native: bool | None = None) -> None:
         #: per packet class: [pack, word1, length field, codec, next seq, frames sent]
         self._lanes: dict[type, list[Any]] = {}
+        #: the compiled loop (``packets.native``), or None for the Python one
+        self._wire = select(native)
 
     def _lane(self, cls: type) -> list[Any]:
         lane = self._lanes.get(cls)
@@ -75,6 +78,11 @@ class Framer:
         self._lane(CLASS_OF_APID[apid])[4] = (seq + 1) & _SEQ_MASK
 
     def encode(self, packet: Packet, cuc: int, check: bool = True) -> bytes:
+        wire = self._wire
+        if wire is not None:  # compiled where built; None leaves the packet to Python
+            frame: bytes | None = wire.frame(self._lanes, packet, cuc, check, ASM)
+            if frame is not None:
+                return frame
         lanes = self._lanes
         lane = lanes.get(type(packet)) or self._lane(type(packet))
         pack, word1, length_field, codec, seq, sent = lane
@@ -89,7 +97,22 @@ class Framer:
 
     def encode_each(self, items: Iterable[tuple[Packet, int]], check: bool = True) -> list[bytes]:
         """``encode(packet, cuc, check)`` of each ``(packet, cuc)`` in order, one frame
-        each: a tick's frames in one call (the per-frame lookups hoisted out of the loop)."""
+        each: a tick's frames in one call (the per-frame lookups hoisted out of the loop).
+
+        Compiled (``packets._wire.frame_each``) where built: it frames what it can and
+        leaves the rest -- a new class, a failed check, a CUC time out of range -- to
+        ``encode``, item by item, in order."""
+        wire = self._wire
+        if wire is not None:
+            out: list[bytes] = []
+            it = iter(items)
+            while (left := wire.frame_each(self._lanes, it, check, ASM, out)) is not None:
+                packet, cuc = left
+                out.append(self.encode(packet, cuc, check))
+            return out
+        return self._encode_each_py(items, check)
+
+    def _encode_each_py(self, items: Iterable[tuple[Packet, int]], check: bool) -> list[bytes]:
         lanes = self._lanes
         new_lane = self._lane
         out: list[bytes] = []
