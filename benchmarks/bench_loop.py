@@ -192,8 +192,10 @@ def _median_stages(runs: list[dict[str, Any]]) -> dict[str, float]:
 def main(figures: Figures, reps: int = REPS) -> None:
     baseline = os.environ.get("LUNAR_HIL_BASELINE")
     trees = [("this tree", ROOT)] + ([("baseline", Path(baseline))] if baseline else [])
+    from packets import native
+
     print(f"whole loop, lockstep, {SCENARIO.name}, robust stub, {reps} runs each, load "
-          f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+          f"{os.getloadavg()[0]:.2f}; this tree's framing: {native.describe()}")  # fmt: skip
     for kind in ("memory", "python-stub"):
         runs: dict[str, list[dict[str, Any]]] = {label: [] for label, _ in trees}
         for _ in range(reps):

@@ -89,6 +89,12 @@ new_tuple_of(PyTypeObject *type, PyObject *const *items, Py_ssize_t n)
 #endif
 }
 
+static inline int
+is_tuple_type(PyObject *t)
+{
+    return PyType_Check(t) && PyType_FastSubclass((PyTypeObject *)t, Py_TPFLAGS_TUPLE_SUBCLASS);
+}
+
 static int
 check_asm(PyObject *asm_obj, const unsigned char **asm_out)
 {
@@ -102,6 +108,9 @@ check_asm(PyObject *asm_obj, const unsigned char **asm_out)
 
 /* --- framing ----------------------------------------------------------------------- */
 
+static int frame_in_lane(PyObject *lane, PyObject *packet, Py_ssize_t nfields, long long cuc,
+                         int check, const unsigned char *asm_bytes, PyObject **frame_out);
+
 /* One packet framed into *frame_out (a new reference): 1 done, 0 left to Python, -1 error. */
 static int
 frame_one(PyObject *lanes, PyObject *packet, PyObject *cuc_obj, int check,
@@ -109,21 +118,32 @@ frame_one(PyObject *lanes, PyObject *packet, PyObject *cuc_obj, int check,
 {
     if (!PyTuple_Check(packet) || !PyLong_CheckExact(cuc_obj))
         return 0;
+    int overflow = 0;
+    long long cuc = PyLong_AsLongLongAndOverflow(cuc_obj, &overflow);
+    if (cuc == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || cuc < 0 || (unsigned long long)cuc > CUC_MASK)
+        return 0; /* Python raises the located FieldRangeError */
+    Py_ssize_t nfields = PyTuple_GET_SIZE(packet);
+    if (nfields + 5 > MAX_ARGS)
+        return 0;
     PyObject *lane = PyDict_GetItemWithError(lanes, (PyObject *)Py_TYPE(packet));
     if (lane == NULL)
         return PyErr_Occurred() ? -1 : 0;
     if (!PyList_CheckExact(lane) || PyList_GET_SIZE(lane) != 6)
         return 0;
-    /* lane: [pack, word1, length field, codec, next seq, frames sent] */
-    int overflow = 0;
-    long long cuc = PyLong_AsLongLongAndOverflow(cuc_obj, &overflow);
-    if (overflow || cuc < 0 || (unsigned long long)cuc > CUC_MASK)
-        return 0; /* Python raises the located FieldRangeError */
-    if (cuc == -1 && PyErr_Occurred())
-        return -1;
-    Py_ssize_t nfields = PyTuple_GET_SIZE(packet);
-    if (nfields + 5 > MAX_ARGS)
-        return 0;
+    /* lane: [pack, word1, length field, codec, next seq, frames sent]; held while the
+     * packet's values run Python code (valid, pack) that could drop it from the dict */
+    Py_INCREF(lane);
+    int r = frame_in_lane(lane, packet, nfields, cuc, check, asm_bytes, frame_out);
+    Py_DECREF(lane);
+    return r;
+}
+
+static int
+frame_in_lane(PyObject *lane, PyObject *packet, Py_ssize_t nfields, long long cuc, int check,
+              const unsigned char *asm_bytes, PyObject **frame_out)
+{
     if (check) {
         PyObject *codec = PyList_GET_ITEM(lane, 3);
         PyObject *valid = PyObject_GetAttrString(codec, "valid");
@@ -140,12 +160,12 @@ frame_one(PyObject *lanes, PyObject *packet, PyObject *cuc_obj, int check,
         if (!truth)
             return 0; /* Python's codec.check says which field */
     }
-    long seq = PyLong_AsLong(PyList_GET_ITEM(lane, 4));
-    long sent = PyLong_AsLong(PyList_GET_ITEM(lane, 5));
+    long long seq = PyLong_AsLongLong(PyList_GET_ITEM(lane, 4));
+    long long sent = PyLong_AsLongLong(PyList_GET_ITEM(lane, 5));
     if ((seq == -1 || sent == -1) && PyErr_Occurred())
         return -1;
     PyObject *args[MAX_ARGS];
-    PyObject *w2 = PyLong_FromLong(0xC000 | seq);
+    PyObject *w2 = PyLong_FromLongLong(0xC000 | (seq & SEQ_MASK));
     PyObject *coarse = PyLong_FromLongLong(cuc >> 16);
     PyObject *fine = PyLong_FromLong((long)(cuc & 0xFFFF));
     PyObject *body = NULL;
@@ -183,8 +203,8 @@ frame_one(PyObject *lanes, PyObject *packet, PyObject *cuc_obj, int check,
     f[ASM_LEN + n] = (unsigned char)(pec >> 8);
     f[ASM_LEN + n + 1] = (unsigned char)(pec & 0xFF);
     Py_DECREF(body);
-    PyObject *next_seq = PyLong_FromLong((seq + 1) & SEQ_MASK);
-    PyObject *next_sent = PyLong_FromLong(sent + 1);
+    PyObject *next_seq = PyLong_FromLongLong((seq + 1) & SEQ_MASK);
+    PyObject *next_sent = PyLong_FromLongLong(sent + 1);
     if (next_seq == NULL || next_sent == NULL) {
         Py_XDECREF(next_seq);
         Py_XDECREF(next_sent);
@@ -306,10 +326,10 @@ count_in(PyObject *dict, PyObject *key)
     PyObject *old = PyDict_GetItemWithError(dict, key);
     if (old == NULL && PyErr_Occurred())
         return -1;
-    long n = old == NULL ? 0 : PyLong_AsLong(old);
+    long long n = old == NULL ? 0 : PyLong_AsLongLong(old);
     if (n == -1 && PyErr_Occurred())
         return -1;
-    PyObject *now = PyLong_FromLong(n + 1);
+    PyObject *now = PyLong_FromLongLong(n + 1);
     if (now == NULL)
         return -1;
     int r = PyDict_SetItem(dict, key, now);
@@ -335,7 +355,7 @@ wire_scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     if (!PyDict_CheckExact(lanes) || !PyDict_CheckExact(by_apid) || !PyDict_CheckExact(gaps) ||
         !PyList_CheckExact(out) || (spans != Py_None && !PyList_CheckExact(spans)) ||
-        !PyType_Check(frame_type) || !PyType_Check(span_type)) {
+        !is_tuple_type(frame_type) || !is_tuple_type(span_type)) {
         PyErr_SetString(PyExc_TypeError, "scan: unexpected argument types");
         return NULL;
     }
@@ -347,6 +367,12 @@ wire_scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     const unsigned char *buf = (const unsigned char *)view.buf;
     Py_ssize_t end = view.len;
+    if (pos < 0 || pos > end) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "scan: pos %zd outside the buffer (0..%zd)", pos, end);
+        return NULL;
+    }
+    PyObject *lane = NULL; /* the current frame's lane, held (see frame_one) */
     Py_ssize_t frames = 0, skipped = 0, in_frames = 0;
     int code = 0;
     PyObject *extra = NULL;
@@ -369,19 +395,26 @@ wire_scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *key = PyLong_FromUnsignedLong(w1);
         if (key == NULL)
             goto error;
-        PyObject *lane = PyDict_GetItemWithError(lanes, key);
+        Py_CLEAR(lane);
+        lane = PyDict_GetItemWithError(lanes, key);
         Py_DECREF(key);
         if (lane == NULL && PyErr_Occurred())
             goto error;
         /* lane: [length field, frame length, apid, apid enum, class, unpack, valid, expected] */
         if (lane == NULL || !PyList_CheckExact(lane) || PyList_GET_SIZE(lane) != 8) {
+            lane = NULL;
             code = 1;
             break;
         }
+        Py_INCREF(lane);
         long want_length = PyLong_AsLong(PyList_GET_ITEM(lane, 0));
         Py_ssize_t flen = PyLong_AsSsize_t(PyList_GET_ITEM(lane, 1));
         if ((want_length == -1 || flen == -1) && PyErr_Occurred())
             goto error;
+        if (flen < HEADER_END + 2 || !is_tuple_type(PyList_GET_ITEM(lane, 4))) {
+            PyErr_SetString(PyExc_TypeError, "scan: a lane's frame length or class is not one");
+            goto error;
+        }
         if (w2 < 0xC000 || (long)length != want_length) {
             code = 1;
             break;
@@ -502,6 +535,7 @@ wire_scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         }
         Py_DECREF(frame);
     }
+    Py_XDECREF(lane);
     PyBuffer_Release(&view);
     if (extra == NULL) {
         extra = Py_None;
@@ -509,6 +543,7 @@ wire_scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     return Py_BuildValue("(ninnnN)", pos, code, frames, skipped, in_frames, extra);
 error:
+    Py_XDECREF(lane);
     PyBuffer_Release(&view);
     Py_XDECREF(extra);
     return NULL;

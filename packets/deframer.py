@@ -265,17 +265,16 @@ class Deframer:
     def _scan(self, buf: bytes | bytearray, pos: int, out: list[Frame]) -> int:
         """Hunt and accept frames in ``buf[pos:]``; return where the hunt resumes.
 
-        Compiled (``packets._wire.scan``) where built: the fast path below in C, which
-        stops at each case off it (a candidate for ``_candidate``, a bad PEC, a failed
-        range check) for the Python code here to handle, then goes on.
+        The fast path (``fast_scan``, or ``packets._wire.scan`` compiled, the same
+        contract) takes every frame with a known APID's header exactly as the ICD has it,
+        and stops at each case off it; those are handled here, once for both: a candidate
+        for ``_candidate``, a bad PEC, a failed range check.
         """
-        wire = self._wire
-        if wire is None:
-            return self._scan_py(buf, pos, out)
+        scan = fast_scan if self._wire is None else self._wire.scan
         stats = self.stats
         lanes = self._lanes
         while True:
-            pos, code, frames, skipped, in_frames, extra = wire.scan(
+            pos, code, frames, skipped, in_frames, extra = scan(
                 buf,
                 pos,
                 lanes,
@@ -307,82 +306,9 @@ class Deframer:
                 stats.skipped_bytes += 1
                 pos += 1
             else:  # a frame that failed its range check; the hunt resumes after it
+                assert extra is not None  # code 3 carries the frame
                 i, flen, apid, fields = extra
                 self._reject_range(buf, i, flen, apid, fields)
-
-    def _scan_py(self, buf: bytes | bytearray, pos: int, out: list[Frame]) -> int:
-        """``_scan`` in Python.
-
-        The common case -- a known APID's header exactly as the ICD has it -- takes the
-        fast path: one dict lookup on the first header word (the APID's lane), the CRC
-        over the packet and its PEC together (a correct PEC leaves a zero residue), one
-        ``struct`` unpack and the generated range predicate. Anything else goes through
-        ``_candidate``.
-        """
-        stats = self.stats
-        end = len(buf)
-        lanes = self._lanes
-        by_apid = stats.by_apid
-        new = tuple.__new__
-        spans = self.spans
-        skipped = 0
-        frames = 0
-        in_frames = 0
-        try:
-            while True:
-                i = buf.find(ASM, pos)
-                if i < 0:
-                    # keep a tail that may be the start of an ASM
-                    keep = max(pos, end - (ASM_LEN - 1))
-                    skipped += keep - pos
-                    return keep
-                skipped += i - pos
-                pos = i
-                if end - i < _HEADER_END:
-                    return pos
-                w1, w2, length = _WORDS_AT(buf, i + ASM_LEN)
-                lane = lanes.get(w1)
-                if lane is None or w2 < 0xC000 or length != lane[0]:  # w2 < 0xC000: flags != 3
-                    step = self._candidate(buf, i, out)
-                    if step < 0:
-                        return pos  # wait for more bytes
-                    if step == 1:
-                        skipped += 1
-                    pos = i + step
-                    continue
-                _, flen, apid, apid_enum, cls, unpack, valid, expected = lane
-                if end - i < flen:
-                    return pos
-                if crc_hqx(buf[i + ASM_LEN : i + flen], 0xFFFF):
-                    stats.crc_errors += 1
-                    self._reject(buf, i, flen, "crc", "bad PEC")
-                    skipped += 1
-                    pos = i + 1
-                    continue
-                # a good PEC: these bytes are a frame, whatever else happens to it
-                in_frames += flen
-                pos = i + flen
-                if spans is not None:
-                    spans.append(new(FrameSpan, (self._base + i, flen)))
-                values = unpack(buf, i + _LENGTH_AT)
-                fields = values[1:]
-                # rule 3: a frame whose PEC checks advances the sequence expectation even
-                # when rule 5 rejects it (no false gap)
-                seq = w2 & _SEQ_MASK
-                if seq != expected and expected >= 0:
-                    gaps = stats.seq_gaps_by_apid
-                    gaps[apid] = gaps.get(apid, 0) + 1
-                lane[7] = (seq + 1) & _SEQ_MASK
-                if not valid(fields):
-                    self._reject_range(buf, i, flen, apid, fields)
-                    continue
-                frames += 1
-                by_apid[apid] = by_apid.get(apid, 0) + 1
-                out.append(new(Frame, (apid_enum, seq, values[0] & _CUC_MASK, new(cls, fields))))
-        finally:
-            stats.skipped_bytes += skipped
-            stats.frames += frames
-            stats.bytes_in_frames += in_frames
 
     def _reject_range(
         self, buf: bytes | bytearray, i: int, n: int, apid: int, fields: tuple[Any, ...]
@@ -459,3 +385,69 @@ def _known_apid_header_fault(name: str, word1: int, length_field: int, w1: int, 
             f" expected {length_field} ({length_field + 1 + ASM_LEN + PRIMARY_HEADER_LEN} bytes)"
         )
     return f"header: {name}: " + "; ".join(faults)
+
+
+def fast_scan(
+    buf: bytes | bytearray,
+    pos: int,
+    lanes: dict[int, list[Any]],
+    by_apid: dict[int, int],
+    gaps: dict[int, int],
+    spans: list[FrameSpan] | None,
+    base: int,
+    out: list[Any],
+    frame_type: type,
+    span_type: type,
+    asm: bytes,
+) -> tuple[int, int, int, int, int, tuple[int, int, int, tuple[Any, ...]] | None]:
+    """The deframer's fast path from ``buf[pos]``, in Python (``packets._wire.scan`` is
+    the same, compiled): ``(pos, code, frames, skipped, in_frames, extra)``.
+
+    A known APID's header exactly as the ICD has it takes one dict lookup on the first
+    header word (the APID's lane), the CRC over the packet and its PEC together (a
+    correct PEC leaves a zero residue), one ``struct`` unpack and the generated range
+    predicate. It stops with ``code`` 0 where the hunt waits (no ASM left, or the rest of
+    a candidate still to come), 1 at a candidate that is not such a header, 2 at a bad
+    PEC, 3 after a frame that failed its range check (``extra`` = (offset, length, APID,
+    fields)); the counts are those of this call.
+    """
+    end = len(buf)
+    new = tuple.__new__
+    skipped = frames = in_frames = 0
+    while True:
+        i = buf.find(asm, pos)
+        if i < 0:
+            # keep a tail that may be the start of an ASM
+            keep = max(pos, end - (ASM_LEN - 1))
+            return keep, 0, frames, skipped + keep - pos, in_frames, None
+        skipped += i - pos
+        pos = i
+        if end - i < _HEADER_END:
+            return pos, 0, frames, skipped, in_frames, None
+        w1, w2, length = _WORDS_AT(buf, i + ASM_LEN)
+        lane = lanes.get(w1)
+        if lane is None or w2 < 0xC000 or length != lane[0]:  # w2 < 0xC000: flags != 3
+            return pos, 1, frames, skipped, in_frames, None
+        _, flen, apid, apid_enum, cls, unpack, valid, expected = lane
+        if end - i < flen:
+            return pos, 0, frames, skipped, in_frames, None
+        if crc_hqx(buf[i + ASM_LEN : i + flen], 0xFFFF):
+            return pos, 2, frames, skipped, in_frames, None
+        # a good PEC: these bytes are a frame, whatever else happens to it
+        in_frames += flen
+        pos = i + flen
+        if spans is not None:
+            spans.append(new(span_type, (base + i, flen)))
+        values = unpack(buf, i + _LENGTH_AT)
+        fields = values[1:]
+        # rule 3: a frame whose PEC checks advances the sequence expectation even when
+        # rule 5 rejects it (no false gap)
+        seq = w2 & _SEQ_MASK
+        if seq != expected and expected >= 0:
+            gaps[apid] = gaps.get(apid, 0) + 1
+        lane[7] = (seq + 1) & _SEQ_MASK
+        if not valid(fields):
+            return pos, 3, frames, skipped, in_frames, (i, flen, apid, fields)
+        frames += 1
+        by_apid[apid] = by_apid.get(apid, 0) + 1
+        out.append(new(frame_type, (apid_enum, seq, values[0] & _CUC_MASK, new(cls, fields))))

@@ -90,9 +90,9 @@ class Framer:
             codec.check(packet)
         if not 0 <= cuc <= MAX_CUC:
             raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
-        lane[4] = (seq + 1) & _SEQ_MASK
-        lane[5] = sent + 1
         body: bytes = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
+        lane[4] = (seq + 1) & _SEQ_MASK  # counted once packed: a failed pack takes no count
+        lane[5] = sent + 1
         return ASM + body + _PEC(crc_hqx(body, 0xFFFF))
 
     def encode_each(self, items: Iterable[tuple[Packet, int]], check: bool = True) -> list[bytes]:
@@ -124,9 +124,9 @@ class Framer:
                 codec.check(packet)
             if not 0 <= cuc <= MAX_CUC:
                 raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
+            body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
             lane[4] = (seq + 1) & _SEQ_MASK
             lane[5] = sent + 1
-            body = pack(word1, 0xC000 | seq, length_field, cuc >> 16, cuc & 0xFFFF, *packet)
             append(ASM + body + _PEC(crc_hqx(body, 0xFFFF)))
         return out
 

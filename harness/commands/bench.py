@@ -28,6 +28,7 @@ from harness.pacing import DEFAULT_SPIN_S
 from harness.runner import scenario_load_bytes_per_s
 from harness.scenario import load_scenario
 from harness.scenarios import find_scenario
+from packets import native
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -134,8 +135,9 @@ def _lines(s: dict[str, Any]) -> list[str]:
 def _host(args: argparse.Namespace) -> int:
     probe = probe_host(spin_s=args.spin_s)
     if args.json:
-        print(json.dumps(probe, indent=2))
+        print(json.dumps(probe | {"framing": native.describe()}, indent=2))
         return 0
+    print(f"framing and deframing: {native.describe()}")
     for name, r in probe.items():
         if "refused" in r:
             print(f"{name}: refused by the OS ({r['refused']}); run as root or grant CAP_SYS_NICE")

@@ -6,6 +6,7 @@ to Python (new classes, failed checks, CUC times out of range, every rejection).
 from __future__ import annotations
 
 import dataclasses
+import struct
 from typing import Any
 
 import pytest
@@ -40,18 +41,31 @@ def test_the_build_is_in_use_by_default() -> None:
     assert native.describe().startswith("compiled")
 
 
-def _record(chunks: list[bytes], as_type: type, is_native: bool) -> dict[str, Any]:
+def _record(
+    chunks: list[bytes], as_type: type, is_native: bool, spans: bool = True
+) -> dict[str, Any]:
     """Everything a deframer makes of the chunks: frames and rejections interleaved in
-    stream order, spans, counters, the kept rejections, the pending bytes."""
+    stream order, the counters as each rejection's callback sees them (taking the spans
+    so far, as a caller may), counters, the kept rejections, the pending bytes."""
     items: list[Any] = []
-    d = Deframer(on_reject=items.append, record_spans=True, native=is_native)
+    taken: list[Any] = []
+    d: Deframer
+
+    def on_reject(rej: Any) -> None:
+        items.append(rej)
+        items.append(("stats at the rejection", dataclasses.asdict(d.stats)))
+        if d.spans is not None:
+            taken.append(d.spans)
+            d.spans = []
+
+    d = Deframer(on_reject=on_reject, record_spans=spans, native=is_native)
     for c in chunks:
         d.feed(as_type(c), into=items)
         items.append(("pending", d.pending))
     items += d.flush()
     return {
         "items": items,
-        "spans": d.spans,
+        "spans": [*taken, d.spans],
         "stats": dataclasses.asdict(d.stats),
         "kept": list(d.rejections),
         "bytes_fed": d.bytes_fed,
@@ -62,10 +76,29 @@ def _record(chunks: list[bytes], as_type: type, is_native: bool) -> dict[str, An
 def test_deframing_is_identical_on_damaged_streams_in_any_chunking(stream: Any, data: Any) -> None:
     chunks = data.draw(chunkings(stream.data))
     as_type = data.draw(st.sampled_from([bytes, bytearray, memoryview]))
-    compiled = _record(chunks, as_type, True)
-    python = _record(chunks, as_type, False)
+    spans = data.draw(st.booleans())
+    compiled = _record(chunks, as_type, True, spans)
+    python = _record(chunks, as_type, False, spans)
     assert compiled == python
     assert compiled["stats"]["frames"] >= len(stream.intact)
+
+
+def test_a_bad_call_is_refused_not_read_out_of_bounds() -> None:
+    """The compiled scan checks what it is handed (a direct caller's mistake)."""
+    assert native.WIRE is not None or native.built()
+    from packets import _wire
+    from packets.codec import Frame
+    from packets.deframer import FrameSpan
+    from packets.icd import ASM
+
+    d = Deframer(native=True)
+    args = [b"\x00" * 40, 0, d._lanes, {}, {}, None, 0, [], Frame, FrameSpan, ASM]
+    assert _wire.scan(*args)[:2] == (37, 0)  # no ASM: a 3-byte tail kept
+    for at, bad, err in [(1, -20, ValueError), (1, 41, ValueError), (8, int, TypeError)]:
+        wrong = list(args)
+        wrong[at] = bad
+        with pytest.raises(err):
+            _wire.scan(*wrong)
 
 
 @given(stream=streams(min_frames=1, max_frames=40))
@@ -83,11 +116,14 @@ _cucs = st.one_of(
 )
 
 
+_ERRORS = (FieldRangeError, ValueError, TypeError, OverflowError, struct.error)
+
+
 def _frame_all(items: list[tuple[Any, int]], check: bool, is_native: bool) -> dict[str, Any]:
     f = Framer(native=is_native)
     try:
         out: Any = f.encode_each(iter(items), check)
-    except (FieldRangeError, ValueError, TypeError) as exc:
+    except _ERRORS as exc:
         out = (type(exc), str(exc))
     # the counters as the loop left them, error or not (an error ends the call midway)
     return {"out": out, "sent": f.sent, "next": {a: f.next_seq(a) for a in f.sent}}
@@ -101,6 +137,25 @@ def test_framing_is_identical_with_errors_where_python_raises_them(
     items: list[tuple[Any, int]], check: bool
 ) -> None:
     assert _frame_all(items, check, True) == _frame_all(items, check, False)
+
+
+#: packets whose values no struct field holds (SYNC has no ICD limits, so its check
+#: passes them): the pack raises, on either path, and takes no sequence count
+_unpackable = st.one_of(
+    st.builds(Sync, st.sampled_from([1 << 40, -1, "x"]), st.just(50_000)),
+    st.builds(Sync, st.integers(0, 9), st.sampled_from([1 << 33, 2.5])),
+)
+
+
+@given(
+    items=st.lists(st.tuples(st.one_of(any_packet(), _unpackable), _cucs), max_size=20),
+    check=st.booleans(),
+)
+def test_a_pack_that_fails_leaves_the_same_counts(
+    items: list[tuple[Any, int]], check: bool
+) -> None:
+    assert _frame_all(items, check, True) == _frame_all(items, check, False)
+    assert _encode_each_alone(items, check, True) == _encode_each_alone(items, check, False)
 
 
 @given(n=st.integers(1, 20_000 // 25))
@@ -131,7 +186,7 @@ def _encode_each_alone(items: list[tuple[Any, int]], check: bool, is_native: boo
     for packet, cuc in items:
         try:
             out.append(f.encode(packet, cuc, check))
-        except (FieldRangeError, ValueError, TypeError) as exc:
+        except _ERRORS as exc:
             out.append((type(exc), str(exc)))
     return [out, f.sent]
 
