@@ -15,6 +15,7 @@ board runs (``fsw_stub.ownclock``; for the harness's ``--mode realtime``).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import select
 import signal
@@ -167,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lunar-fsw: cannot open {args.port}: {exc}", file=sys.stderr)
         return 1
     fsw = OwnClockFsw(cfg) if args.clock == "own" else FlightSoftware(cfg)
+    # what start-up made lives for the run, and the FSW's cycle makes no reference
+    # cycles (tests/harness/test_collector.py): no collector pauses while it flies
+    gc.freeze()
+    gc.disable()
     try:
         if isinstance(fsw, OwnClockFsw):
             pump(port, fsw, args.resync_s, stop)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.clock import LockstepClock, SimClock
+from harness.collector import collector_paused
 from harness.errors import SignalInterrupt
 from harness.exchange import TickExchange
 from harness.launcher import FswEndpoint
@@ -174,7 +175,8 @@ class Session:
             wall0 = time.monotonic()
             if self.line.f2h.stages:  # sim time starts with tick 0: the F2H line with it
                 self.port.rx_line = self.line.f2h
-            verdict, reason = self.loop.run()
+            with collector_paused():  # the loop makes no cycles: no collector pauses
+                verdict, reason = self.loop.run()
             self._drain()
         except RunEnded as end:
             verdict, reason = end.verdict, end.reason
