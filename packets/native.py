@@ -24,8 +24,9 @@ WIRE: ModuleType | None = None if os.environ.get("LUNAR_HIL_PURE_PYTHON") else _
 
 #: how to build it, for a message that says why it is missing
 HOW_TO_BUILD = (
-    "packets._wire is not built: install a C compiler and the Python headers "
-    "(Debian: gcc, python3-dev) and run `make install` (pip install -e .)"
+    "packets._wire is not built (the loops run in Python): with a C compiler and the Python"
+    " headers (Debian: gcc, python3-dev), reinstall: `pip install -e .` (with make: `rm"
+    " .venv/.installed-stamp && make install`)"
 )
 
 

@@ -25,7 +25,7 @@ from tests.system_tools import MISSING, in_ci
 def _built() -> None:
     if native.built():
         return
-    why = f"{native.HOW_TO_BUILD}: {MISSING} `apt-get install gcc python3-dev`"
+    why = f"{native.HOW_TO_BUILD}; {MISSING} `apt-get install gcc python3-dev`"
     if in_ci():
         pytest.fail(f"CI=true and {why}")
     pytest.skip(why)
