@@ -113,7 +113,10 @@ class Hunt(StudyIdentity):
 
     def spec(self, schedule: Schedule, exact: Exact | None = None, **kw: Any) -> RunSpec:
         """The run of ``schedule`` (``exact``: off-grid values by kind and parameter, for a
-        bisection; ``kw``: artifacts, out, plot ... for ``RunSpec``)."""
+        bisection; ``kw``: artifacts, out, plot ... for ``RunSpec``). A hunt's run keeps
+        no artifacts unless ``kw`` asks: its record goes to the store, and each failure is
+        flown again from its written file with all of them (``Ledger``)."""
+        kw = {"artifacts": "none", "plot": False} | kw
         return RunSpec(
             scenario=self.scenario(schedule, exact),
             seed=self.seed,

@@ -24,8 +24,9 @@ draw.valid_below_alt_m = { simple = 3000.0, harsh = 600.0, step = 50.0 }
 
 
 def test_hunt_finds_m2_and_its_scenario_refiles(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # where a run without an --out would put its directory
     path = hunt_file(tmp_path, "shrink_runs = 12\nround_examples = 6", space=ONE_KIND)
     out = tmp_path / "out"
     code = main(
@@ -56,6 +57,8 @@ def test_hunt_finds_m2_and_its_scenario_refiles(
         "same_telemetry": True,
     }
     assert (out / "failures" / "hunt-1" / "descent.png").is_file()
+    # the hunt's own runs keep no artifacts: only the re-flown failures have a directory
+    assert data["runs"] > 8 and not (tmp_path / "runs").exists()
     # the written scenario, read as any scenario, flies the same crash
     written = Path(f["scenario"])
     doc = load_toml(written)
