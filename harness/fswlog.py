@@ -68,14 +68,19 @@ class BoundedLog:
         while self._tail_len - len(self._tail[0]) >= _TAIL_BYTES:
             self._tail_len -= len(self._tail.popleft())
 
+    def settle(self, timeout_s: float = 1.0) -> None:
+        """After the child is gone: wait (at most ``timeout_s``) until the thread has read
+        the pipe to its end, so ``tail`` holds the child's last words."""
+        self.child_started()
+        self._thread.join(timeout_s)
+
     def tail(self, lines: int = 15) -> str:
         text = b"".join(self._tail).decode(errors="replace")
         return "\n".join(text.rstrip().splitlines()[-lines:])
 
     def close(self, timeout_s: float = 2.0) -> None:
         """After the child is gone: drain what is left, note the cap, close the file."""
-        self.child_started()
-        self._thread.join(timeout_s)
+        self.settle(timeout_s)
         try:
             if self.discarded:
                 self._fh.write(

@@ -80,6 +80,8 @@ class FswEndpoint:
 
     def stderr_tail(self, lines: int = 15) -> str:
         if self.log is not None:
+            if self.exit_code() is not None:  # gone: what it wrote last is still in the pipe
+                self.log.settle()
             return self.log.tail(lines)
         if self.stderr_path is None or not self.stderr_path.exists():
             return ""

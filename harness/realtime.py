@@ -65,7 +65,9 @@ class CommandIntake:
         self.latency_s: list[float] = []
         self.late = 0
 
-    def take(self, items: Sequence[Received], arrival_us: int, late_after_us: int) -> None:
+    def take(self, items: Sequence[Received], arrival_us: int | None, late_after_us: int) -> None:
+        """Take ``items`` arrived at sim time ``arrival_us`` (None: after the run, when
+        there is no sim time to stamp them with -- counted, never timed)."""
         c = self.counts
         self.got_anything = True
         for item in items:
@@ -87,6 +89,8 @@ class CommandIntake:
                 self.pending = p  # type: ignore[assignment]
                 self.last_tick = p.tick  # type: ignore[union-attr]
                 self.got_command = True
+                if arrival_us is None:
+                    continue
                 latency_us = arrival_us - item.cuc * 1_000_000 / _CUC_PER_S
                 self.latency_s.append(latency_us / 1e6)
                 if latency_us > late_after_us:
@@ -109,9 +113,10 @@ class CommandIntake:
         return got
 
     def finish(self, items: list[Received]) -> None:
-        """The run is over: what came since is still recorded (EVENTs, counts)."""
+        """The run is over: what came since is still recorded (EVENTs, counts); a command
+        among it took no effect and has no latency (it arrived after sim time ended)."""
         if items:
-            self.take(items, 0, 1 << 62)
+            self.take(items, None, 0)
         self.pending = None
 
 

@@ -116,7 +116,8 @@ class Hunt(StudyIdentity):
         bisection; ``kw``: artifacts, out, plot ... for ``RunSpec``). A hunt's run keeps
         no artifacts unless ``kw`` asks: its record goes to the store, and each failure is
         flown again from its written file with all of them (``Ledger``)."""
-        kw = {"artifacts": "none", "plot": False} | kw
+        kw.setdefault("artifacts", "none")
+        kw.setdefault("plot", False)
         return RunSpec(
             scenario=self.scenario(schedule, exact),
             seed=self.seed,

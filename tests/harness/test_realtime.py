@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from harness.verdict import Verdict
+from packets import Apid, cuc_from_us
 from tests.harness.test_session_supervision import FreeFallSim, G, _session
 
 PERIOD_US = 50_000
@@ -101,3 +102,21 @@ def test_a_fsw_that_dies_mid_run_is_fsw_crash_with_its_stderr(tmp_path: Path) ->
     assert "code 3" in outcome.end_reason
     assert "exiting after 7 ticks" in outcome.end_reason
     assert elapsed < 6.0  # boot included: a Python child on a loaded machine
+
+
+def test_a_command_drained_after_the_run_is_counted_not_timed() -> None:
+    """What the FSW sent after the last step has no arrival sim time: it took no effect
+    and has no latency (it once got arrival 0, a latency of minus the whole flight)."""
+    from harness.outcome import ExchangeCounts
+    from harness.realtime import CommandIntake
+    from packets import EngineCmd
+    from packets.codec import Frame
+
+    intake = CommandIntake(ExchangeCounts(), [])
+    cmd = Frame(Apid.ENGINE_CMD, 0, cuc_from_us(98 * 50_000), EngineCmd(98, 1, 0.5, 0.0))
+    intake.take([cmd], 98 * 50_000 + 2_000, 50_000)  # in flight: 2 ms after its tick
+    assert intake.latency_s == [pytest.approx(0.002, abs=1e-4)]
+    late = Frame(Apid.ENGINE_CMD, 1, cuc_from_us(99 * 50_000), EngineCmd(99, 1, 0.5, 0.0))
+    intake.finish([late])
+    assert intake.latency_s == [pytest.approx(0.002, abs=1e-4)]
+    assert intake.pending is None and intake.counts.engine_cmd_late == 0
