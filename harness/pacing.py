@@ -64,6 +64,8 @@ class PacingRecord:
     late_commands: int = 0
     #: control periods in which no valid ENGINE_CMD arrived
     missing_commands: int = 0
+    #: ENGINE_CMDs read after the last step (they took no effect and have no latency)
+    commands_after_end: int = 0
 
     @property
     def achieved_ratio(self) -> float:
@@ -88,6 +90,7 @@ class PacingRecord:
             "sim_s": self.sim_s,
             "wall_s": self.wall_s,
             "commands": len(lat),
+            "commands_after_end": self.commands_after_end,
             "cmd_latency_p50_ms": percentile(lat, 50) * 1e3,
             "cmd_latency_p99_ms": percentile(lat, 99) * 1e3,
             "cmd_latency_max_ms": max(lat) * 1e3 if lat else math.nan,

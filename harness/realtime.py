@@ -64,6 +64,8 @@ class CommandIntake:
         #: per command: arrival sim time minus the time it answers, s
         self.latency_s: list[float] = []
         self.late = 0
+        #: commands read after the run (``finish``): counted, not timed
+        self.after_end = 0
 
     def take(self, items: Sequence[Received], arrival_us: int | None, late_after_us: int) -> None:
         """Take ``items`` arrived at sim time ``arrival_us`` (None: after the run, when
@@ -90,6 +92,7 @@ class CommandIntake:
                 self.last_tick = p.tick  # type: ignore[union-attr]
                 self.got_command = True
                 if arrival_us is None:
+                    self.after_end += 1
                     continue
                 latency_us = arrival_us - item.cuc * 1_000_000 / _CUC_PER_S
                 self.latency_s.append(latency_us / 1e6)
@@ -165,6 +168,7 @@ class RealtimeLoop:
         rec = self.clock.finish(self._t_us)
         rec.cmd_latency_s = self.exchange.latency_s
         rec.late_commands = self.exchange.late
+        rec.commands_after_end = self.exchange.after_end
         return rec
 
     def run(self) -> tuple[Verdict, str]:

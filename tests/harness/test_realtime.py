@@ -120,3 +120,4 @@ def test_a_command_drained_after_the_run_is_counted_not_timed() -> None:
     intake.finish([late])
     assert intake.latency_s == [pytest.approx(0.002, abs=1e-4)]
     assert intake.pending is None and intake.counts.engine_cmd_late == 0
+    assert intake.after_end == 1
