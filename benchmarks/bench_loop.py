@@ -226,12 +226,17 @@ def _median_stages(runs: list[dict[str, Any]]) -> dict[str, float]:
     return {k: statistics.median(r["us_per_tick"][k] for r in runs) for k in keys}
 
 
+def slowdown(run: dict[str, Any], fastest_us: float) -> tuple[float, float]:
+    """How much slower than the fastest probe the host was around ``run``'s timed run
+    (probes 1 and 2) and around its clean run (probes 0 and 1)."""
+    p = run["host_speed_us"]
+    return (p[1] + p[2]) / 2 / fastest_us, (p[0] + p[1]) / 2 / fastest_us
+
+
 def at_full_speed(run: dict[str, Any], fastest_us: float) -> dict[str, Any]:
     """``run`` as it would have measured at the fastest probe's speed: the stages of the
-    timed run (probes 1 and 2 around it) divided, and the clean run's real-time factor
-    (probes 0 and 1) multiplied, by how much slower than the fastest the host was."""
-    p = run["host_speed_us"]
-    timed, clean = (p[1] + p[2]) / 2 / fastest_us, (p[0] + p[1]) / 2 / fastest_us
+    timed run divided, and the clean run's real-time factor multiplied, by ``slowdown``."""
+    timed, clean = slowdown(run, fastest_us)
     return run | {
         "rtf": run["rtf"] * clean,
         "us_per_tick": {k: v / timed for k, v in run["us_per_tick"].items()},
@@ -263,9 +268,7 @@ def main(figures: Figures, reps: int = REPS, plain: bool = False) -> None:
             stages = _median_stages(rs)
             own = stages["sensors"] + stages["harness"]
             plain_stages = _median_stages(raw[label])
-            slow = statistics.median(
-                (r["host_speed_us"][1] + r["host_speed_us"][2]) / 2 / fastest for r in raw[label]
-            )
+            slow = statistics.median(slowdown(r, fastest)[0] for r in raw[label])
             print(f"  {kind} [{label}]: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
                   + f" µs/tick; harness's own {own:.1f} µs/tick; {statistics.median(rtf):.0f}x"
                   + f" ({'as measured' if plain else 'at full host speed'}; as measured: own"

@@ -6,6 +6,10 @@ answers with zero or more EVENTs, one ``FSW_STATUS(k)`` and exactly one
 ``ENGINE_CMD(k)``, last (ICD §4). ``PING`` is answered by ``PONG`` at once. Before
 ``STATE_INIT`` the engine is commanded off. No input raises: the deframer counts what
 it rejects, and an exception inside a cycle still yields a (safe) answer.
+
+One thing, ~490 lines: the FSW's cycle -- inputs, navigation hand-offs, guidance and
+control, the answer -- as one state machine; nav, guidance, control and the LRF monitor
+are their own modules already.
 """
 
 from __future__ import annotations

@@ -13,22 +13,17 @@ up to 3.7 ms and one full pass of 30 ms, each a pause a real-time step would ove
 from __future__ import annotations
 
 import gc
-from types import TracebackType
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
-class collector_paused:  # noqa: N801 (a context manager, used as a function: with collector_paused():)
+@contextmanager
+def collector_paused() -> Iterator[None]:
     """``with collector_paused():`` -- no automatic cyclic collection inside."""
-
-    def __enter__(self) -> collector_paused:
-        self.was_enabled = gc.isenabled()
-        gc.disable()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self.was_enabled:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
             gc.enable()

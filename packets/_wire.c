@@ -95,6 +95,16 @@ is_tuple_type(PyObject *t)
     return PyType_Check(t) && PyType_FastSubclass((PyTypeObject *)t, Py_TPFLAGS_TUPLE_SUBCLASS);
 }
 
+/* 0 when a call has its ``n`` arguments; else -1 with a TypeError showing ``usage``. */
+static int
+want_args(Py_ssize_t nargs, Py_ssize_t n, const char *usage)
+{
+    if (nargs == n)
+        return 0;
+    PyErr_Format(PyExc_TypeError, "%s: %zd arguments, expected %zd", usage, nargs, n);
+    return -1;
+}
+
 static int
 check_asm(PyObject *asm_obj, const unsigned char **asm_out)
 {
@@ -130,9 +140,9 @@ frame_one(PyObject *lanes, PyObject *packet, PyObject *cuc_obj, int check,
     PyObject *lane = PyDict_GetItemWithError(lanes, (PyObject *)Py_TYPE(packet));
     if (lane == NULL)
         return PyErr_Occurred() ? -1 : 0;
-    if (!PyList_CheckExact(lane) || PyList_GET_SIZE(lane) != 6)
+    if (!PyList_CheckExact(lane) || PyList_GET_SIZE(lane) != 7)
         return 0;
-    /* lane: [pack, word1, length field, codec, next seq, frames sent]; held while the
+    /* lane: [pack, word1, length field, codec, next seq, frames sent, valid]; held while the
      * packet's values run Python code (valid, pack) that could drop it from the dict */
     Py_INCREF(lane);
     int r = frame_in_lane(lane, packet, nfields, cuc, check, asm_bytes, frame_out);
@@ -145,12 +155,7 @@ frame_in_lane(PyObject *lane, PyObject *packet, Py_ssize_t nfields, long long cu
               const unsigned char *asm_bytes, PyObject **frame_out)
 {
     if (check) {
-        PyObject *codec = PyList_GET_ITEM(lane, 3);
-        PyObject *valid = PyObject_GetAttrString(codec, "valid");
-        if (valid == NULL)
-            return -1;
-        PyObject *ok = PyObject_CallOneArg(valid, packet);
-        Py_DECREF(valid);
+        PyObject *ok = PyObject_CallOneArg(PyList_GET_ITEM(lane, 6), packet);
         if (ok == NULL)
             return -1;
         int truth = PyObject_IsTrue(ok);
@@ -221,10 +226,8 @@ static PyObject *
 wire_frame_each(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "frame_each(lanes, items, check, asm, out)");
+    if (want_args(nargs, 5, "frame_each(lanes, items, check, asm, out)") < 0)
         return NULL;
-    }
     PyObject *lanes = args[0], *out = args[4];
     const unsigned char *asm_bytes;
     if (!PyDict_CheckExact(lanes) || !PyList_CheckExact(out)) {
@@ -273,10 +276,8 @@ static PyObject *
 wire_frame(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "frame(lanes, packet, cuc, check, asm)");
+    if (want_args(nargs, 5, "frame(lanes, packet, cuc, check, asm)") < 0)
         return NULL;
-    }
     const unsigned char *asm_bytes;
     if (!PyDict_CheckExact(args[0])) {
         PyErr_SetString(PyExc_TypeError, "frame wants a dict of lanes");
@@ -341,12 +342,10 @@ static PyObject *
 wire_scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 11) {
-        PyErr_SetString(PyExc_TypeError,
-                        "scan(buf, pos, lanes, by_apid, gaps, spans, base, out, frame_type, "
-                        "span_type, asm)");
+    if (want_args(nargs, 11,
+                  "scan(buf, pos, lanes, by_apid, gaps, spans, base, out, frame_type, "
+                  "span_type, asm)") < 0)
         return NULL;
-    }
     PyObject *buf_obj = args[0], *lanes = args[2], *by_apid = args[3], *gaps = args[4];
     PyObject *spans = args[5], *base_obj = args[6], *out = args[7];
     PyObject *frame_type = args[8], *span_type = args[9];
@@ -549,25 +548,6 @@ error:
     return NULL;
 }
 
-static PyObject *
-wire_crc16(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)self;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "crc16(data, value)");
-        return NULL;
-    }
-    unsigned long init = PyLong_AsUnsignedLong(args[1]);
-    if (init == (unsigned long)-1 && PyErr_Occurred())
-        return NULL;
-    Py_buffer view;
-    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    uint16_t crc = crc16((const unsigned char *)view.buf, view.len, (uint16_t)init);
-    PyBuffer_Release(&view);
-    return PyLong_FromLong(crc);
-}
-
 static PyMethodDef wire_methods[] = {
     {"frame_each", (PyCFunction)(void (*)(void))wire_frame_each, METH_FASTCALL,
      "Frame (packet, cuc) items into a list, as Framer.encode_each."},
@@ -575,8 +555,6 @@ static PyMethodDef wire_methods[] = {
      "One frame, as Framer.encode."},
     {"scan", (PyCFunction)(void (*)(void))wire_scan, METH_FASTCALL,
      "Deframer._scan's fast path."},
-    {"crc16", (PyCFunction)(void (*)(void))wire_crc16, METH_FASTCALL,
-     "CRC-16/CCITT of data from value (binascii.crc_hqx)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -5,6 +5,9 @@ here is *generated* from ``packets.icd``: each APID's ``struct`` format is read 
 its construct ``Struct`` (every field is a construct ``FormatField``), so there is no
 second hand-written layout. A property test proves it byte-identical to
 ``packets.icd.FrameStruct`` both ways.
+
+One thing, ~310 lines: the derivation (struct formats, range predicates) and the codec
+it yields belong together; the framer and deframer build on it.
 """
 
 from __future__ import annotations

@@ -7,6 +7,11 @@ frames behind it. Every byte fed ends up in exactly one of: an accepted frame (k
 unknown-APID or idle), the skipped count, or the pending buffer. With ``record_spans``
 the deframer also lists where each frame lies in the stream, so a capture writer can cut
 the stream into frame records and skipped-byte runs exactly as the receiver saw it.
+
+One thing, ~450 lines: the deframer's state and slow cases (``Deframer``), its
+rejections and counters, and the fast path in Python (``fast_scan``), which
+``packets/_wire.c`` repeats compiled under the same driver; splitting the fast path
+from the driver would put one loop's two halves in two modules.
 """
 
 from __future__ import annotations

@@ -45,7 +45,8 @@ class Framer:
     """
 
     def __init__(self, *, native: bool | None = None) -> None:
-        #: per packet class: [pack, word1, length field, codec, next seq, frames sent]
+        #: per packet class: [pack, word1, length field, codec, next seq, frames sent,
+        #: the codec's range predicate]
         self._lanes: dict[type, list[Any]] = {}
         #: the compiled loop (``packets.native``), or None for the Python one
         self._wire = select(native)
@@ -57,7 +58,7 @@ class Framer:
                 pack, word1, length_field, _, codec = _PACKING_OF_CLASS[cls]
             except KeyError:
                 raise UnknownPacketError(cls) from None
-            lane = self._lanes[cls] = [pack, word1, length_field, codec, 0, 0]
+            lane = self._lanes[cls] = [pack, word1, length_field, codec, 0, 0, codec.valid]
         return lane
 
     @property
@@ -85,8 +86,8 @@ class Framer:
                 return frame
         lanes = self._lanes
         lane = lanes.get(type(packet)) or self._lane(type(packet))
-        pack, word1, length_field, codec, seq, sent = lane
-        if check and not codec.valid(packet):
+        pack, word1, length_field, codec, seq, sent, valid = lane
+        if check and not valid(packet):
             codec.check(packet)
         if not 0 <= cuc <= MAX_CUC:
             raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")
@@ -119,8 +120,8 @@ class Framer:
         append = out.append
         for packet, cuc in items:
             lane = lanes.get(type(packet)) or new_lane(type(packet))
-            pack, word1, length_field, codec, seq, sent = lane
-            if check and not codec.valid(packet):
+            pack, word1, length_field, codec, seq, sent, valid = lane
+            if check and not valid(packet):
                 codec.check(packet)
             if not 0 <= cuc <= MAX_CUC:
                 raise FieldRangeError(codec.spec.name, "time", cuc, f"a CUC time in [0, {MAX_CUC}]")

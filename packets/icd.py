@@ -4,6 +4,9 @@ Each APID's user data is one construct ``Struct`` whose subcons carry the ICD fi
 the wire type and the ICD's meaning (as construct docs). Everything else -- the typed
 packet classes' field order, the fast ``struct`` codec, value-range checks, the generated
 protocol reference -- is derived from or tested against these definitions.
+
+One thing, ~490 lines: the whole ICD in one file, every packet's definition beside the
+others, as the ICD document has them.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ any moment leaves every finished run recorded and every other run ``pending``; r
 runs what is not finished. Tables: ``campaign`` (one row: the campaign file's text,
 path and hash, the resolved base scenario), ``runs`` (one row per run id, inserted
 ``pending`` up front), ``searches`` (boundary-search brackets).
+
+One thing, ~350 lines: every SQL statement of the store is here, so the schema and the
+queries that depend on it change together.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import time
 import tty
 from pathlib import Path
 
+from harness.launcher import reap
 from packets import Apid, Deframer, Framer, Ping, StateInit, Sync, cuc_from_us
 
 TOML = """profile = "robust"
@@ -76,9 +77,7 @@ def test_stub_process_over_a_pty(tmp_path: Path) -> None:
         assert proc.wait(timeout=10) == 0
         assert proc.stderr is not None and b"link closed" in proc.stderr.read()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        reap(proc)
         os.close(master)
         os.close(slave)
 
@@ -115,9 +114,7 @@ def test_stub_process_exits_cleanly_when_the_harness_hangs_up(tmp_path: Path) ->
         assert proc.wait(timeout=10) == 0
         assert proc.stderr is not None and b"link closed; frames " in proc.stderr.read()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        reap(proc)
         for fd in (master, slave):
             if fd >= 0:
                 os.close(fd)

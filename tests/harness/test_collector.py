@@ -11,12 +11,14 @@ crash over a crater rim, in memory (the stub's cycle in-process too) and over a 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness import collector, runner
+from harness import collector, runner, session
 
 CONFIGS = Path(__file__).resolve().parents[2] / "hil_configs"
 
@@ -36,25 +38,24 @@ def test_the_loop_leaves_no_cyclic_garbage(
 ) -> None:
     found: list[int] = []
     collections: list[int] = []
-    enter, exit_ = collector.collector_paused.__enter__, collector.collector_paused.__exit__
+    paused = collector.collector_paused
 
     def on_gc(phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             collections.append(info["generation"])
 
-    def entering(self: collector.collector_paused) -> collector.collector_paused:
+    @contextmanager
+    def watched() -> Iterator[None]:
         gc.collect()  # what came before the loop is not the loop's
-        out = enter(self)
-        gc.callbacks.append(on_gc)
-        return out
+        with paused():
+            gc.callbacks.append(on_gc)
+            try:
+                yield
+            finally:
+                gc.callbacks.remove(on_gc)
+                found.append(gc.collect(0))  # everything the loop allocated is in gen 0
 
-    def leaving(self: collector.collector_paused, *exc: Any) -> None:
-        gc.callbacks.remove(on_gc)
-        found.append(gc.collect(0))  # everything the loop allocated is still in gen 0
-        exit_(self, *exc)
-
-    monkeypatch.setattr(collector.collector_paused, "__enter__", entering)
-    monkeypatch.setattr(collector.collector_paused, "__exit__", leaving)
+    monkeypatch.setattr(session, "collector_paused", watched)
     r = runner.run(
         runner.RunRequest(
             config=CONFIGS / scenario,
