@@ -33,3 +33,16 @@ def require_tool(tool: str, debian_package: str) -> str:
     if in_ci():
         pytest.fail(f"CI=true and {why}")
     pytest.skip(why)
+
+
+def require_shared(path: os.PathLike[str] | str) -> None:
+    """The shared design folder (``../shared`` beside the checkout, where CI and every
+    session lay it out). A checkout elsewhere skips a check that compares against it --
+    except under ``CI=true``, where the folder is there and its absence is a failure (a
+    fresh clone tested away from it once hid a copy that had drifted from it)."""
+    if os.path.exists(path):
+        return
+    why = f"{path} not here: clone beside ../shared to run this check (CI lays it out so)"
+    if in_ci():
+        pytest.fail(f"CI=true and {why}")
+    pytest.skip(why)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.system_tools import require_shared
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 COPIES = {"icd.md": "ICD.md", "design.md": "DESIGN.md", "facts.md": "FACTS.md"}
@@ -16,10 +18,10 @@ COPIES = {"icd.md": "ICD.md", "design.md": "DESIGN.md", "facts.md": "FACTS.md"}
 @pytest.mark.parametrize("copy, original", COPIES.items())
 def test_docs_copies_match_the_shared_originals(copy: str, original: str) -> None:
     src = SHARED / original
-    if not src.exists():
-        pytest.skip(f"{src} not here (it is beside a checkout in CI and in sessions)")
+    require_shared(src)
     assert (ROOT / "docs" / copy).read_text() == src.read_text(), (
-        f"docs/{copy} drifted from ../shared/{original}: copy it again"
+        f"docs/{copy} drifted from ../shared/{original}, which is the authority (read-only,"
+        f" and CI has its own copy): copy ../shared/{original} over docs/{copy}"
     )
 
 
