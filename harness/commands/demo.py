@@ -31,17 +31,20 @@ class Mission:
     title: str
     scenario: str
     record: tuple[str, ...]
+    #: what the title adds when the mission's own scenario flies (not another one's story)
+    span: str = ""
 
 
 MISSIONS = {
     "m2": Mission(
-        "HAKUTO-R Mission 2 replay, from 20 km",
+        "HAKUTO-R Mission 2 replay",
         "hakuto_r_m2_full",
         (
             "ispace, June 2025: braking from ~20 km, attitude near vertical; then the LRF,",
             "designed to be valid from 3 km, valid only below ~900 m; 66 m/s there vs a planned",
             "~44 m/s; last telemetry ~192 m at ~42 m/s; impact.",
         ),
+        span=", from 20 km",
     ),
     "m1": Mission(
         "HAKUTO-R Mission 1 replay",
@@ -71,7 +74,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--fsw", choices=DEMO_KINDS, default="python-stub", help="how to run the stub")
     p.add_argument("--seed", type=int, help="run seed, >= 0")
-    p.add_argument("--out", type=Path, help="directory for both runs (default runs/demo-<stamp>)")
+    p.add_argument(
+        "--out", type=Path, help="directory for both runs (default runs/demo-<mission>-<stamp>)"
+    )
     p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
 
 
@@ -84,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     root = args.out or Path("runs") / f"demo-{story or config.stem}-{stamp}"
     if story is not None:
         mission = MISSIONS[story]
-        print(f"{mission.title}: {config.name}, FSW as {args.fsw}")
+        span = mission.span if config.stem == mission.scenario else ""
+        print(f"{mission.title}{span}: {config.name}, FSW as {args.fsw}")
         for line in mission.record:
             print(line)
         print("Same plant, same faults, two flight softwares:\n")
