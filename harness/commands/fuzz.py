@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,12 +72,13 @@ def fsw_args(args: argparse.Namespace) -> list[str]:
 
 def absolute_command(command: str) -> str:
     """``command`` with every token that names an existing relative file made absolute
-    (not a module after ``-m``, not a placeholder, not an option)."""
+    (not a module after ``-m``, not a placeholder, not an option). Symlinks are kept: a
+    virtualenv's ``python`` is a link to the base interpreter, which lacks its packages."""
     out = []
     prev = ""
     for t in shlex.split(command):
         plain = "{" not in t and not t.startswith("-") and prev != "-m"
-        out.append(str(Path(t).resolve()) if plain and Path(t).is_file() else t)
+        out.append(os.path.abspath(t) if plain and Path(t).is_file() else t)
         prev = t
     return shlex.join(out)
 

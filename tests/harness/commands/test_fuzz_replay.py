@@ -80,4 +80,24 @@ def test_fuzz_a_process_fsw_finds_its_nan_writes_reproducers_that_replay(
     (pytester.path / "reproducer.lhcap").write_bytes(capture.read_bytes())
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*command_sanity*"])
+    result.stdout.fnmatch_lines(["*AssertionError: command_sanity*"])  # not a failed boot
+
+
+def test_reproducer_commands_keep_a_symlinked_interpreter(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # a virtualenv's python is a symlink to the base interpreter, which lacks the venv's
+    # packages: the replay command must name the link, made absolute, not its target
+    from harness.commands.fuzz import absolute_command
+
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "python3").write_text("")
+    (tmp_path / "venv").mkdir()
+    (tmp_path / "venv" / "python").symlink_to(tmp_path / "base" / "python3")
+    (tmp_path / "fsw.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    got = shlex.split(absolute_command("venv/python -m fsw_stub fsw.py --port {port}"))
+    assert got == [
+        str(tmp_path / "venv" / "python"), "-m", "fsw_stub",
+        str(tmp_path / "fsw.py"), "--port", "{port}",
+    ]  # fmt: skip
