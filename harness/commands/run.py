@@ -52,7 +52,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--command",
         help="your FSW's command line (implies --fsw process): {port} becomes the pty path,"
-        " {config} the FSW.toml path",
+        " {config} the FSW.toml path; with --fsw memory or c-memory a module:callable"
+        " factory, with c-host a host program, with qemu a board image",
     )
     p.add_argument("--out", type=Path, help="run directory, new or empty (default under runs/)")
     p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
@@ -84,17 +85,25 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: the kinds --command can name an FSW for: a command line, a memory factory
+#: (module:callable), a host program, a board image; python-stub and device take none
+TAKES_COMMAND = ("process", "memory", "c-memory", "c-host", "qemu")
+
+
 def fsw_choice(args: argparse.Namespace) -> str | None:
     """The FSW kind the options ask for; contradictions are a usage error."""
     kind: str | None = args.fsw
     if args.command is not None:
-        if kind not in (None, "process"):
-            raise UsageError(f"--command runs your FSW as --fsw process, not --fsw {kind}")
+        if kind not in (None, *TAKES_COMMAND):
+            raise UsageError(
+                f"--command names the FSW to fly for --fsw {', '.join(TAKES_COMMAND)};"
+                f" --fsw {kind} takes none"
+            )
         try:
             shlex.split(args.command)
         except ValueError as exc:
             raise UsageError(f"--command {args.command!r}: {exc}") from None
-        kind = "process"
+        kind = kind or "process"
     if args.port is not None:
         if kind not in (None, "device"):
             raise UsageError(f"--port connects to a board (--fsw device), not --fsw {kind}")

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from harness import launcher
 from harness.cli import main
 
 CONFIGS = Path(__file__).resolve().parents[3] / "hil_configs"
+
+#: the FSW.toml paths recording_stub was called with
+factory_calls: list[Path] = []
+
+
+def recording_stub(fsw_config: Path) -> Any:
+    """A memory FSW factory (``--fsw memory --command module:callable``): the stub."""
+    factory_calls.append(fsw_config)
+    return launcher.python_stub(fsw_config)
 
 
 def test_run_prints_the_story_and_expect_sets_the_exit_code(
@@ -109,3 +120,22 @@ def test_demo_tells_the_im1_story(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "Intuitive Machines IM-1" in out and "naive: CRASH   robust: SOFT" in out
     assert "'tipped'" in out  # among the broken limits
     assert (tmp_path / "comparison.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_command_names_the_fsw_for_the_kinds_that_take_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --fsw memory --command module:callable flies that factory's FSW (README, FSW kinds)
+    spec = f"{__name__}:recording_stub"
+    args = ["run", str(CONFIGS / "nominal.toml"), "--no-plot"]
+    factory_calls.clear()
+    assert main([*args, "--fsw", "memory", "--command", spec, "--out", str(tmp_path / "m")]) == 0
+    assert factory_calls == [tmp_path / "m" / "FSW.toml"]
+    fsw = json.loads((tmp_path / "m" / "result.json").read_text())["fsw"]
+    assert fsw["kind"] == "memory" and fsw["endpoint"] == f"{spec} in-process (memory link)"
+    capsys.readouterr()
+    # the stub subprocess and a running board take no command
+    for kind in ("python-stub", "device"):
+        out = str(tmp_path / kind)
+        assert main([*args, "--fsw", kind, "--command", "x", "--out", out]) == 2
+        assert f"--fsw {kind} takes none" in capsys.readouterr().err
