@@ -97,8 +97,12 @@ def test_command_implies_process_and_a_missing_binary_is_an_error(tmp_path: Path
 
 
 def test_contradicting_options_are_usage_errors() -> None:
-    r = cli("run", "nominal", "--fsw", "memory", "--command", "x {port}")
+    r = cli("run", "nominal", "--fsw", "python-stub", "--command", "x {port}")
     assert r.returncode == 2 and "--fsw process" in r.stderr
+    # memory's --command is a module:callable factory: a command line there is named, not
+    # ignored (c-host's is a program, qemu's an image: each refused when it is not one)
+    r = cli("run", "nominal", "--fsw", "memory", "--command", "x {port}")
+    assert r.returncode == 2 and "'x {port}': expected 'module:callable'" in r.stderr
     r = cli("run", "nominal", "--fsw", "memory", "--port", "/dev/ttyUSB0")
     assert r.returncode == 2 and "--fsw device" in r.stderr
 
