@@ -8,10 +8,10 @@ every error reads like ``hil_configs/m2.toml: vehicle.max_thrust_n: expected a n
 found -5``. Files may say ``extends = "base.toml"`` (relative to themselves); tables merge
 key by key, the extending file winning; arrays of tables (``[[faults]]``,
 ``[[terrain.craters]]``) are *appended* to the parent's, unless the extending file says
-``replace = ["faults"]`` (key paths whose parent value it replaces). ``--set
-a.b=value`` overrides parse the value as TOML (``3``, ``2.5``, ``true``, ``"text"``,
-``[1, 2]``), else take it as a string; an integer in a key path indexes an array of
-tables (``--set faults.0.valid_below_alt_m=600``).
+``replace = ["faults"]`` (key paths whose parent value it replaces: by its own, or by
+nothing when it sets none). ``--set a.b=value`` overrides parse the value as TOML (``3``,
+``2.5``, ``true``, ``"text"``, ``[1, 2]``), else take it as a string; an integer in a key
+path indexes an array of tables (``--set faults.0.valid_below_alt_m=600``).
 
 Every table remembers which file (or ``--set``) supplied each of its keys (``Sourced``),
 so an error in a parent file names the parent file, and a bad ``--set`` names itself.
@@ -122,7 +122,29 @@ def load_toml(path: str | Path, _chain: tuple[str, ...] = ()) -> dict[str, Any]:
     if not target.is_file():
         raise ConfigError(where, "extends", "an existing TOML file", str(target))
     base = load_toml(target, (*_chain, where))
-    return _merge(base, doc, frozenset(replace))
+    merged = _merge(base, doc, frozenset(replace))
+    for key_path in replace:  # replaced by nothing: this file does not set it
+        _drop_unset(merged, doc, key_path.split("."))
+    return merged
+
+
+def _drop_unset(merged: dict[str, Any], doc: Mapping[str, Any], keys: list[str]) -> None:
+    """Remove ``keys`` from ``merged`` (the parent's value) when ``doc`` does not set it."""
+    head, rest = keys[0], keys[1:]
+    if head in doc and (not rest or not isinstance(doc[head], Mapping)):
+        return  # this file gives its own value: the merge already replaced the parent's
+    if head not in merged:
+        return
+    if not rest:
+        del merged[head]
+        if isinstance(merged, Sourced):
+            merged.origin.pop(head, None)
+        return
+    child = merged[head]
+    if isinstance(child, Mapping):
+        copy = Sourced(child, getattr(child, "origin", {}))  # the parent's table stays whole
+        _drop_unset(copy, doc.get(head, {}), rest)
+        merged[head] = copy
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:

@@ -73,6 +73,18 @@ def test_replace_drops_the_parents_faults(tmp_path: Path) -> None:
     assert [f.kind for f in load_scenario(child).faults] == ["latency"]
 
 
+def test_replace_without_a_value_of_its_own_drops_the_parents(tmp_path: Path) -> None:
+    # "the late LRF alone": babbling_lrf without its link faults, nested paths too
+    child = tmp_path / "no_link_faults.toml"
+    child.write_text(
+        f'extends = "{HIL / "babbling_lrf.toml"}"\n'
+        'replace = ["link_faults", "terrain.craters"]\n[terrain]\nx_min_m = -2000.0\n'
+    )
+    s = load_scenario(child)
+    assert s.link_faults == () and s.terrain.craters == ()
+    assert [f.kind for f in s.faults] == ["late_acquisition"]  # not named: kept
+
+
 def test_an_extends_cycle_is_named(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
