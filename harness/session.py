@@ -237,8 +237,8 @@ class Session:
         if line.serial is not None and not line.serial.unlimited:
             out["line"] = {
                 "baud": line.serial.baud,
-                "h2f_bytes_in_flight_at_end": line.h2f.bytes_put - line.h2f.bytes_arrived,
-                "f2h_bytes_in_flight_at_end": line.f2h.bytes_put - line.f2h.bytes_arrived,
+                "h2f_bytes_in_flight_at_end": line.h2f.bytes_in_flight,
+                "f2h_bytes_in_flight_at_end": line.f2h.bytes_in_flight,
             }
         st = self.loop.last_status
         if st is not None:

@@ -55,6 +55,11 @@ class LinkFaultStage:
         sch = spec.schedule
         self._needs_alt = sch.below_alt_m is not None or sch.above_alt_m is not None
 
+    @property
+    def bytes_held(self) -> int:
+        """Bytes written that this stage holds back (only ``Reorder`` holds any)."""
+        return 0
+
     def active(self, t_us: int) -> bool:
         alt = self.altitude() if self._needs_alt else 0.0
         return self.spec.schedule.active(t_us, alt)
@@ -230,6 +235,10 @@ class Reorder(LinkFaultStage):
     def __init__(self, spec: LinkFaultSpec, rng: np.random.Generator, alt: Callable[[], float]):
         super().__init__(spec, rng, alt)
         self.held: bytes | None = None
+
+    @property
+    def bytes_held(self) -> int:
+        return 0 if self.held is None else len(self.held)
 
     def _release(self, t_us: int, data: bytes) -> Pieces:
         held, self.held = self.held, None

@@ -107,9 +107,13 @@ class SerialLine:
 class Stage(Protocol):
     """One stage of a line direction: bytes written at a sim time become bytes that
     arrive at sim times (the baud model; later, each link fault). A stage may delay,
-    split, drop, damage or duplicate; ``fifo`` says it never reorders."""
+    split, drop, damage or duplicate; ``fifo`` says it never reorders; ``bytes_held``
+    is what it holds back and has not let onto the line yet."""
 
     fifo: bool
+
+    @property
+    def bytes_held(self) -> int: ...
 
     def process(self, t_us: int, data: bytes) -> list[tuple[int, bytes]]: ...
 
@@ -122,6 +126,7 @@ class BaudStage:
     """
 
     fifo = True
+    bytes_held = 0  # every byte goes onto the line as it is written
 
     def __init__(self, line: SerialLine) -> None:
         self.line = line
@@ -292,6 +297,14 @@ class Direction(Generic[T]):
     def in_flight(self) -> int:
         """Pieces on the line that have not arrived yet."""
         return len(self._queue) + len(self._heap)
+
+    @property
+    def bytes_in_flight(self) -> int:
+        """Bytes sent that have not arrived: on the line, or held back by a stage. Not
+        ``bytes_put - bytes_arrived``: a fault stage adds bytes (babble, duplicate) or
+        drops them (loss, truncation) between the two."""
+        queued = sum(len(p[1]) for p in self._queue) + sum(len(p[2]) for p in self._heap)
+        return queued + sum(st.bytes_held for st in self.stages)
 
     def next_arrival_us(self) -> int | None:
         if self._fifo:
