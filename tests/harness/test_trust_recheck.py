@@ -1,0 +1,35 @@
+"""The December 2026 user review's findings re-checked at a later HEAD, and the hostile
+inputs tried on the newer commands (campaign, hunt, fuzz, replay, simulate, demo): each
+test here failed before its fix, the CLI run in a real subprocess where it matters."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXE = [sys.executable, "-m", "harness.cli"]
+
+
+def cli(
+    *argv: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*EXE, *argv], cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_an_fsw_that_fills_its_log_cap_still_gets_a_summary(tmp_path: Path) -> None:
+    """Finding 9 at b8f8707: once the FSW's output passed the 8 MiB cap, the run ended in
+    a ValueError traceback (the capped log closed twice), exit 1 and no summary."""
+    out = tmp_path / "o"
+    r = cli(
+        "run", "nominal", "--command", "yes garbage-{port}", "--set", "fsw.boot_timeout_s=1",
+        "--no-plot", "--out", str(out),
+    )  # fmt: skip
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 3, r.stderr
+    assert "verdict: FSW_TIMEOUT" in r.stdout
+    log = (out / "fsw_stderr.log").read_bytes()
+    assert log.count(b"more bytes were discarded") == 1
