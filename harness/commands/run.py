@@ -26,6 +26,9 @@ from pathlib import Path
 from harness.errors import HarnessError
 
 FSW_KINDS = ("python-stub", "process", "device", "memory", "c-memory", "c-host", "qemu")
+#: the kinds --command applies to: a command line (process), an in-process factory
+#: ``module:callable`` (memory, c-memory), a host program (c-host), a board image (qemu)
+COMMAND_KINDS = ("process", "memory", "c-memory", "c-host", "qemu")
 #: the verdicts of a run that never flew (no tick was answered)
 NEVER_FLEW = ("fsw_timeout", "fsw_crash", "link_lost", "fsw_protocol")
 EXIT_NEVER_FLEW = 3
@@ -88,13 +91,17 @@ def fsw_choice(args: argparse.Namespace) -> str | None:
     """The FSW kind the options ask for; contradictions are a usage error."""
     kind: str | None = args.fsw
     if args.command is not None:
-        if kind not in (None, "process"):
-            raise UsageError(f"--command runs your FSW as --fsw process, not --fsw {kind}")
-        try:
-            shlex.split(args.command)
-        except ValueError as exc:
-            raise UsageError(f"--command {args.command!r}: {exc}") from None
-        kind = "process"
+        if kind not in (None, *COMMAND_KINDS):
+            raise UsageError(
+                f"--command runs your FSW as --fsw process (or names another build for"
+                f" {', '.join(COMMAND_KINDS[1:])}), not --fsw {kind}"
+            )
+        if kind in (None, "process"):
+            try:
+                shlex.split(args.command)
+            except ValueError as exc:
+                raise UsageError(f"--command {args.command!r}: {exc}") from None
+            kind = "process"
     if args.port is not None:
         if kind not in (None, "device"):
             raise UsageError(f"--port connects to a board (--fsw device), not --fsw {kind}")

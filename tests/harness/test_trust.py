@@ -97,7 +97,7 @@ def test_command_implies_process_and_a_missing_binary_is_an_error(tmp_path: Path
 
 
 def test_contradicting_options_are_usage_errors() -> None:
-    r = cli("run", "nominal", "--fsw", "memory", "--command", "x {port}")
+    r = cli("run", "nominal", "--fsw", "python-stub", "--command", "x {port}")
     assert r.returncode == 2 and "--fsw process" in r.stderr
     r = cli("run", "nominal", "--fsw", "memory", "--port", "/dev/ttyUSB0")
     assert r.returncode == 2 and "--fsw device" in r.stderr

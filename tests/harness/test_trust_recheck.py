@@ -33,3 +33,19 @@ def test_an_fsw_that_fills_its_log_cap_still_gets_a_summary(tmp_path: Path) -> N
     assert "verdict: FSW_TIMEOUT" in r.stdout
     log = (out / "fsw_stderr.log").read_bytes()
     assert log.count(b"more bytes were discarded") == 1
+
+
+def test_command_names_another_build_for_the_kinds_that_take_one(tmp_path: Path) -> None:
+    """The README's `--fsw memory --command module:callable` (and c-memory, c-host, qemu)
+    was refused at b8f8707 ("--command runs your FSW as --fsw process, not --fsw memory"),
+    exit 2, though the launcher flies it."""
+    r = cli(
+        "run", "nominal", "--fsw", "memory", "--command", "harness.launcher:python_stub",
+        "--no-plot", "--out", str(tmp_path / "o"),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("FSW: memory, profile robust: harness.launcher:python_stub")
+    r = cli("run", "nominal", "--fsw", "memory", "--command", "no_such_module:f")
+    assert r.returncode == 2 and "memory FSW factory 'no_such_module:f'" in r.stderr
+    r = cli("run", "nominal", "--fsw", "device", "--command", "x {port}")
+    assert r.returncode == 2 and "not --fsw device" in r.stderr
