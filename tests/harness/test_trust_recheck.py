@@ -4,8 +4,11 @@ test here failed before its fix, the CLI run in a real subprocess where it matte
 
 from __future__ import annotations
 
+import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,3 +52,27 @@ def test_command_names_another_build_for_the_kinds_that_take_one(tmp_path: Path)
     assert r.returncode == 2 and "memory FSW factory 'no_such_module:f'" in r.stderr
     r = cli("run", "nominal", "--fsw", "device", "--command", "x {port}")
     assert r.returncode == 2 and "not --fsw device" in r.stderr
+
+
+def _wait_for_capture(path: Path, size: int, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and (not path.exists() or path.stat().st_size < size):
+        time.sleep(0.05)  # the test's own pacing: waiting for the run to be under way
+
+
+def test_demo_stops_at_a_signal(tmp_path: Path) -> None:
+    """Finding 7's demo case at b8f8707: SIGTERM (or Ctrl-C) during the naive run ended
+    that run `aborted`, then the demo flew the robust run anyway and exited 0."""
+    out = tmp_path / "demo"
+    p = subprocess.Popen(
+        [*EXE, "demo", "--config", "hakuto_r_m1", "--out", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    _wait_for_capture(out / "naive" / "capture.lhcap", 20_000)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 143, err
+    assert "terminated by SIGTERM" in err
+    res = json.loads((out / "naive" / "result.json").read_text())
+    assert res["verdict"] == "aborted"
+    assert not (out / "robust").exists()
