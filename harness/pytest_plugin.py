@@ -93,6 +93,7 @@ class Hil:
                 out=out,
                 overrides=tuple(overrides),
                 plot=plot,
+                force=True,  # the same test re-run replaces its own directory
             )
         )
         res = HilResult(

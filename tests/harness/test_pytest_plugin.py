@@ -54,3 +54,20 @@ def test_hil_out_directories_are_named_by_node_id(pytester: pytest.Pytester) -> 
     dirs = sorted(p.name for p in out.iterdir())
     assert dirs == ["test_a.py__test_same", "test_b.py__test_same"]
     assert all((out / d / "nominal-robust-0" / "result.json").exists() for d in dirs)
+
+
+def test_a_test_re_run_with_the_same_hil_out_replaces_its_runs(pytester: pytest.Pytester) -> None:
+    """At b8f8707 the second `pytest --hil-out DIR` failed every HIL test: its run
+    directory was not empty (RunDirError), though it was the same test's own."""
+    pytester.makepyfile(
+        test_a="""
+        def test_same(hil):
+            assert hil.run("nominal", profile="robust").verdict == "soft"
+        """
+    )
+    out = pytester.path / "hilout"
+    pytester.runpytest("--hil-out", str(out)).assert_outcomes(passed=1)
+    run = out / "test_a.py__test_same" / "nominal-robust-0"
+    (run / "stale.txt").write_text("left by an earlier session")
+    pytester.runpytest("--hil-out", str(out)).assert_outcomes(passed=1)
+    assert (run / "result.json").is_file() and not (run / "stale.txt").exists()
