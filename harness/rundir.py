@@ -105,13 +105,16 @@ class RunDir:
             self._lock = None
 
     def discard(self) -> None:
-        """Remove what this run made (when nothing flew)."""
-        self.release()
+        """Remove what this run made (when nothing flew). A directory it was given was
+        empty (or cleared) when taken, so all in it is this run's -- a launcher's log too."""
         if self._created:
+            self.release()
             shutil.rmtree(self.path, ignore_errors=True)
         else:
-            for name in self.written:
-                self.file(name).unlink(missing_ok=True)
+            for p in self.path.iterdir():
+                if p != self._lock:
+                    shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+            self.release()
 
 
 def _lock_owner(lock: Path) -> str:

@@ -76,3 +76,13 @@ def test_demo_stops_at_a_signal(tmp_path: Path) -> None:
     res = json.loads((out / "naive" / "result.json").read_text())
     assert res["verdict"] == "aborted"
     assert not (out / "robust").exists()
+
+
+def test_a_launch_that_fails_in_a_given_empty_out_leaves_it_empty(tmp_path: Path) -> None:
+    """Finding 27 at b8f8707: into an --out that existed (empty), a failed launch left an
+    empty fsw_stderr.log behind (the launcher's, not in the run's list)."""
+    out = tmp_path / "o"
+    out.mkdir()
+    r = cli("run", "nominal", "--command", "/nonexistent/fsw --port {port}", "--out", str(out))
+    assert r.returncode == 2 and "/nonexistent/fsw" in r.stderr
+    assert list(out.iterdir()) == []
