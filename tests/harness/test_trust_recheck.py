@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 EXE = [sys.executable, "-m", "harness.cli"]
 
@@ -86,3 +88,69 @@ def test_a_launch_that_fails_in_a_given_empty_out_leaves_it_empty(tmp_path: Path
     r = cli("run", "nominal", "--command", "/nonexistent/fsw --port {port}", "--out", str(out))
     assert r.returncode == 2 and "/nonexistent/fsw" in r.stderr
     assert list(out.iterdir()) == []
+
+
+# --- simulate: findings 4, 5, 8, 25 on the open-loop command --------------------------------
+
+
+def _commands_csv(tmp_path: Path) -> Path:
+    p = tmp_path / "cmds.csv"
+    p.write_text("t_s,engine_on,throttle,pitch_rad\n0,1,0.5,0\n10,0,0,0\n")
+    return p
+
+
+def test_simulate_out_is_a_run_directory(tmp_path: Path) -> None:
+    """At b8f8707 `simulate --out FILE` was a FileExistsError traceback, `--out ""` wrote
+    into the current directory, and a reused --out kept an earlier run's files."""
+    csv = str(_commands_csv(tmp_path))
+    f = tmp_path / "afile"
+    f.write_text("x")
+    r = cli("simulate", "nominal", "--commands", csv, "--out", str(f))
+    assert r.returncode == 2 and "expected a directory for the run, found a file" in r.stderr
+    r = cli("simulate", "nominal", "--commands", csv, "--out", "", cwd=tmp_path)
+    assert r.returncode == 2 and "expected a directory" in r.stderr
+    assert not (tmp_path / "result.json").exists()
+    out = tmp_path / "sim"
+    out.mkdir()
+    (out / "stale.txt").write_text("an earlier run's")
+    r = cli("simulate", "nominal", "--commands", csv, "--out", str(out))
+    assert r.returncode == 2 and "not empty" in r.stderr
+    r = cli("simulate", "nominal", "--commands", csv, "--out", str(out), "--force")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "capture.lhcap",
+        "result.json",
+        "telemetry.csv",
+    ]
+
+
+def test_simulate_on_a_full_disk_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At b8f8707 a full disk was an OSError traceback (telemetry.csv), and a capture
+    write that failed was not reported at all."""
+    import harness.cli
+    from harness.link.capture import CaptureWriter
+
+    real = CaptureWriter.record
+    calls = {"n": 0}
+
+    def record(self: CaptureWriter, sim_us: int, direction: int, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 100 and self.error is None:
+            self.error = OSError(28, "No space left on device")
+        real(self, sim_us, direction, data)
+
+    monkeypatch.setattr(CaptureWriter, "record", record)
+    csv = str(_commands_csv(tmp_path))
+    out = tmp_path / "o"
+    rc = harness.cli.main(["simulate", "nominal", "--commands", csv, "--out", str(out)])
+    assert rc == 2
+    assert f"{out}: cannot write the open-loop artifacts: No space left" in capsys.readouterr().err
+
+
+def test_a_non_utf8_command_table_is_located(tmp_path: Path) -> None:
+    p = tmp_path / "bad.csv"
+    p.write_bytes(b"t_s,engine_on,throttle,pitch_rad\n0,1,0.5,0\xe9\n")
+    r = cli("simulate", "nominal", "--commands", str(p), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "0xE9 at offset 42" in r.stderr, r.stderr
