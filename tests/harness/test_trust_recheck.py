@@ -154,3 +154,14 @@ def test_a_non_utf8_command_table_is_located(tmp_path: Path) -> None:
     p.write_bytes(b"t_s,engine_on,throttle,pitch_rad\n0,1,0.5,0\xe9\n")
     r = cli("simulate", "nominal", "--commands", str(p), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "0xE9 at offset 42" in r.stderr, r.stderr
+
+
+# --- replay, fuzz, campaign, hunt: the review's bad inputs on the newer commands ------------
+
+
+def test_replay_of_a_missing_file_or_a_directory_is_located(tmp_path: Path) -> None:
+    """At b8f8707: FileNotFoundError / IsADirectoryError tracebacks, exit 1."""
+    for capture, why in ((tmp_path / "nope.lhcap", "No such file"), (tmp_path, "Is a directory")):
+        r = cli("replay", str(capture), "--fsw", "memory")
+        assert r.returncode == 2, r.stderr
+        assert f"lunar-hil replay: error: {capture}: cannot read the capture: {why}" in r.stderr
