@@ -165,3 +165,36 @@ def test_replay_of_a_missing_file_or_a_directory_is_located(tmp_path: Path) -> N
         r = cli("replay", str(capture), "--fsw", "memory")
         assert r.returncode == 2, r.stderr
         assert f"lunar-hil replay: error: {capture}: cannot read the capture: {why}" in r.stderr
+
+
+def test_campaign_and_hunt_files_and_directories_are_located_errors(tmp_path: Path) -> None:
+    """At b8f8707 a directory or a non-UTF-8 file as the campaign or hunt file, an --out
+    that is a file or on a read-only disk, and an unknown --dask scheme were tracebacks;
+    an --out holding a run's files was taken as the campaign directory."""
+    campaign = str(ROOT / "hil_configs" / "campaigns" / "m2_monte_carlo.toml")
+    hunt = str(ROOT / "hil_configs" / "hunts" / "m2_naive.toml")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'name = "caf\xe9"\n')
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    a_run = tmp_path / "a_run"
+    a_run.mkdir()
+    (a_run / "result.json").write_text("{}")
+    new = str(tmp_path / "new")
+    run, out = ["campaign", "run"], "--out"
+    cases = [
+        ([*run, str(tmp_path), out, new], "expected a campaign file, found 'a directory'"),
+        ([*run, str(latin), out, new], "expected UTF-8 text, found 'byte 0xE9 at offset 11'"),
+        (["hunt", str(latin), out, new], "expected UTF-8 text"),
+        ([*run, campaign, out, str(afile)], "expected a directory for the campaign, found a file"),
+        (["hunt", hunt, out, str(afile)], "expected a directory for the hunt, found a file"),
+        ([*run, campaign, out, str(a_run)], "not empty (1 entries, e.g. result.json)"),
+        ([*run, campaign, out, new, "--dask", "bogus://x"], "unknown address scheme"),
+    ]
+    for argv, why in cases:
+        r = cli(*argv)
+        assert r.returncode == 2 and why in r.stderr and "Traceback" not in r.stderr, (
+            argv,
+            r.stderr,
+        )
+    assert sorted(p.name for p in a_run.iterdir()) == ["result.json"]
