@@ -198,3 +198,29 @@ def test_campaign_and_hunt_files_and_directories_are_located_errors(tmp_path: Pa
             r.stderr,
         )
     assert sorted(p.name for p in a_run.iterdir()) == ["result.json"]
+
+
+def test_fuzz_refuses_an_empty_budget_and_a_used_out(tmp_path: Path) -> None:
+    """At b8f8707 `fuzz --cases -1` (or --budget-s 0) tried nothing and passed ("no
+    oracle violated", exit 0); --out on a file was a FileExistsError traceback; a reused
+    --out kept an earlier run's reproducer beside the new fuzz.json; --corpus on a file
+    was ignored."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    out = str(tmp_path / "f")
+    for argv, why in [
+        (["--cases", "-1", "--out", out], "--cases -1: expected an integer >= 1"),
+        (["--budget-s", "0", "--out", out], "--budget-s 0.0: expected a number of seconds > 0"),
+        (["--cases", "2", "--out", str(afile)], "expected a directory for the run, found a file"),
+        (["--cases", "2", "--corpus", str(afile), "--out", out], "expected a directory, found"),
+    ]:
+        r = cli("fuzz", "--fsw", "memory", *argv)
+        assert r.returncode == 2 and why in r.stderr, (argv, r.stderr)
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "reproducer.lhcap").write_bytes(b"an earlier failure")
+    r = cli("fuzz", "--fsw", "memory", "--cases", "2", "--out", str(used))
+    assert r.returncode == 2 and "not empty" in r.stderr
+    r = cli("fuzz", "--fsw", "memory", "--cases", "2", "--out", str(used), "--force")
+    assert r.returncode == 0, r.stderr
+    assert not (used / "reproducer.lhcap").exists() and (used / "fuzz.json").is_file()
