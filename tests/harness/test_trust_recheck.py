@@ -224,3 +224,19 @@ def test_fuzz_refuses_an_empty_budget_and_a_used_out(tmp_path: Path) -> None:
     r = cli("fuzz", "--fsw", "memory", "--cases", "2", "--out", str(used), "--force")
     assert r.returncode == 0, r.stderr
     assert not (used / "reproducer.lhcap").exists() and (used / "fuzz.json").is_file()
+
+
+def test_bench_refuses_counts_that_measure_nothing() -> None:
+    """At b8f8707 `bench --pings 0` timed no round trip and judged the link fit for
+    lockstep (NaN figures, exit 0); `--burst 0` was an IndexError traceback. Checked
+    before the port is opened (nothing listens on port 1)."""
+    port = ["bench", "--port", "socket://127.0.0.1:1"]
+    for argv, why in [
+        ([*port, "--pings", "0"], "--pings 0: expected an integer >= 1"),
+        ([*port, "--burst", "-3"], "--burst -3: expected an integer >= 1"),
+        ([*port, "--timeout", "0"], "--timeout 0.0: expected a number of seconds > 0"),
+        ([*port, "--baud", "0"], "--baud 0: expected an integer >= 1"),
+        (["bench", "--host", "--spin", "-1"], "--spin -1.0: expected a number of seconds >= 0"),
+    ]:
+        r = cli(*argv)
+        assert r.returncode == 2 and why in r.stderr, (argv, r.stderr)
