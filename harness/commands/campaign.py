@@ -86,13 +86,13 @@ def run(args: argparse.Namespace) -> int:
 
         brackets, finish = run_search(campaign, store, directory, pool, progress)
         if finish is not None and finish.interrupted:
-            return _interrupted(directory, store)
+            return _interrupted(directory, store, finish.signum)
         for b in brackets:
             print(bracket_sentence(b, campaign.search.predicate.text))
         return 0
     finish = coordinator.run_pending(campaign, store, directory, pool, progress)
     if finish.interrupted:
-        return _interrupted(directory, store)
+        return _interrupted(directory, store, finish.signum)
     print(
         f"{campaign.name}: {finish.ran} runs in {finish.wall_s:.1f} s ({args.jobs} jobs"
         f"{', dask ' + args.dask if args.dask else ''}); store {directory}/campaign.sqlite"
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupted(directory: Path, store: Store) -> int:
+def _interrupted(directory: Path, store: Store, signum: int) -> int:
     counts = store.counts()
     done = sum(v for k, v in counts.items() if k != "pending")
     print(
@@ -111,7 +111,7 @@ def _interrupted(directory: Path, store: Store) -> int:
         f" resume with: lunar-hil campaign resume {directory}",
         file=sys.stderr,
     )
-    return 130
+    return 128 + signum  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
 
 
 def _rerun(args: argparse.Namespace) -> int:

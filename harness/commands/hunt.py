@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"results: {directory / 'hunt.json'}  report: {directory / 'report.md'}")
     if outcome.interrupted:
         print(f"interrupted; resume with: lunar-hil hunt resume {directory}", file=sys.stderr)
-        return 130
+        return 128 + outcome.signum  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
     return 0
 
 
