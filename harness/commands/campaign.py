@@ -54,6 +54,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     rr.add_argument("dir", type=Path)
     rr.add_argument("run_id", type=int)
     rr.add_argument("--out", type=Path, help="run directory (default DIR/rerun-RUN_ID)")
+    rr.add_argument("--force", action="store_true", help="clear a non-empty --out first")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -123,9 +124,14 @@ def _rerun(args: argparse.Namespace) -> int:
         args.run_id, row["profile"], 0, row["sample"], row["seed"], json.loads(row["params"])
     )
     out = args.out or args.dir / f"rerun-{args.run_id}"
-    from harness.runner import execute
+    import dataclasses
 
-    summary = execute(campaign.spec(point, artifacts="full", out=out, plot=True))
+    from harness.runner import fly
+
+    # fly, not execute: a run directory in use or a bad --out is exit 2 with its reason,
+    # not an `aborted` rerun whose digest "differs"
+    spec = campaign.spec(point, artifacts="full", out=out, plot=True)
+    summary = fly(dataclasses.replace(spec, force=args.force))
     got, want = summary.telemetry_sha256, row["telemetry_sha256"]
     print(f"run {args.run_id} ({row['profile']}, {row['params']}): {summary.verdict}")
     print(f"artifacts: {out}/")

@@ -277,3 +277,22 @@ def test_campaign_and_hunt_exit_143_on_sigterm(tmp_path: Path) -> None:
         assert f"resume with: lunar-hil {study[0]} resume {out}" in err
     ledger = json.loads((tmp_path / "hunt" / "hunt.json").read_text())
     assert "interrupted (SIGTERM)" in json.dumps(ledger)
+
+
+def test_a_campaign_rerun_into_a_used_directory_says_so(tmp_path: Path) -> None:
+    """At b8f8707 a second `campaign rerun DIR N` (or --out on a file) flew nothing,
+    reported the run `aborted` and "telemetry digest DIFFERS: ... rerun None", exit 1 -- a
+    false reproducibility failure; the run directory's refusal was not shown."""
+    from tests.harness.campaign._fixtures import campaign_file
+
+    body = 'profiles = ["robust"]\nseed = 5\nruns = 1\nkeep = "none"\n'
+    path = campaign_file(tmp_path, body, sim_s=2.0)
+    out = tmp_path / "camp"
+    assert cli("campaign", "run", str(path), "--out", str(out), "--jobs", "1").returncode == 0
+    first = cli("campaign", "rerun", str(out), "0")
+    assert first.returncode == 0 and "digest matches" in first.stdout, first.stderr
+    again = cli("campaign", "rerun", str(out), "0")
+    assert again.returncode == 2, again.stdout
+    assert f"{out / 'rerun-0'}: not empty" in again.stderr and "DIFFERS" not in again.stderr
+    forced = cli("campaign", "rerun", str(out), "0", "--force")
+    assert forced.returncode == 0 and "digest matches" in forced.stdout
