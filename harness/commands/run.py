@@ -108,6 +108,8 @@ def fsw_choice(args: argparse.Namespace) -> str | None:
         kind = "device"
     if getattr(args, "baud", None) is not None and kind != "device":
         raise UsageError("--baud is the rate a --port is opened at (--fsw device)")
+    if getattr(args, "baud", None) is not None and args.baud < 1:
+        raise UsageError(f"--baud {args.baud}: expected an integer >= 1")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed {args.seed}: expected an integer >= 0")
     return kind

@@ -296,3 +296,12 @@ def test_a_campaign_rerun_into_a_used_directory_says_so(tmp_path: Path) -> None:
     assert f"{out / 'rerun-0'}: not empty" in again.stderr and "DIFFERS" not in again.stderr
     forced = cli("campaign", "rerun", str(out), "0", "--force")
     assert forced.returncode == 0 and "digest matches" in forced.stdout
+
+
+def test_a_bad_baud_is_blamed_on_baud() -> None:
+    """At b8f8707 `--baud -5` was reported as `--set link.baud=-5` (an option the user
+    never typed), and `--baud 0` opened the port at 0 baud."""
+    for baud in ("-5", "0"):
+        r = cli("run", "nominal", "--port", "loop://", "--baud", baud)
+        assert r.returncode == 2 and f"--baud {baud}: expected an integer >= 1" in r.stderr
+        assert "--set" not in r.stderr
