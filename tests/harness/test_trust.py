@@ -1,6 +1,7 @@
 """A harness you can trust with your flight software: the findings of the December 2026
-user review (../shared/reviews/user-2026-12.md), each reproduced the way it was found --
-the CLI in a real subprocess for signals and concurrency, an injected OSError for disks."""
+user review (kept with the project's notes, not in this repo), each reproduced the way it
+was found -- the CLI in a real subprocess for signals and concurrency, an injected OSError
+for disks."""
 
 from __future__ import annotations
 
