@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -135,6 +136,10 @@ def _rerun(args: argparse.Namespace) -> int:
     got, want = summary.telemetry_sha256, row["telemetry_sha256"]
     print(f"run {args.run_id} ({row['profile']}, {row['params']}): {summary.verdict}")
     print(f"artifacts: {out}/")
+    by = summary.result.get("interrupted_by")
+    if summary.verdict == "aborted" and isinstance(by, str):  # not a digest that differs
+        print(f"rerun {summary.result['end_reason']}", file=sys.stderr)
+        return 128 + signal.Signals[by].value
     if want is None:
         print(f"the store has no digest for run {args.run_id} (status {row['status']})")
         return 0

@@ -298,6 +298,36 @@ def test_a_campaign_rerun_into_a_used_directory_says_so(tmp_path: Path) -> None:
     assert forced.returncode == 0 and "digest matches" in forced.stdout
 
 
+def test_a_campaign_rerun_cut_by_sigterm_is_not_a_digest_that_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SIGTERM during `campaign rerun` ended the run `aborted` and then reported
+    "telemetry digest DIFFERS", exit 1; it is exit 143, and no digest is compared."""
+    import harness.cli
+    from harness.errors import SignalInterrupt
+    from harness.simulator import Simulator
+    from tests.harness.campaign._fixtures import campaign_file
+
+    body = 'profiles = ["robust"]\nseed = 5\nruns = 1\nkeep = "none"\n'
+    out = tmp_path / "camp"
+    path = str(campaign_file(tmp_path, body, sim_s=2.0))
+    assert cli("campaign", "run", path, "--out", str(out), "--jobs", "1").returncode == 0
+    real = Simulator.advance_to
+    calls = {"n": 0}
+
+    def advance_then_sigterm(self: Simulator, t_us: int) -> object:
+        calls["n"] += 1
+        if calls["n"] == 20:
+            raise SignalInterrupt(signal.SIGTERM)  # as the CLI's handler raises it
+        return real(self, t_us)
+
+    monkeypatch.setattr(Simulator, "advance_to", advance_then_sigterm)
+    assert harness.cli.main(["campaign", "rerun", str(out), "0"]) == 143
+    captured = capsys.readouterr()
+    assert "aborted" in captured.out and "DIFFERS" not in captured.err
+    assert "terminated by SIGTERM" in captured.err
+
+
 def test_a_bad_baud_is_blamed_on_baud() -> None:
     """At b8f8707 `--baud -5` was reported as `--set link.baud=-5` (an option the user
     never typed), and `--baud 0` opened the port at 0 baud."""
