@@ -86,12 +86,11 @@ def absolute_command(command: str) -> str:
 
 
 def kind_of(args: argparse.Namespace) -> FswKind:
-    """--fsw, or the kind --command / --port imply, or memory."""
-    if args.fsw:
-        return FswKind(args.fsw)
-    if args.command:
-        return FswKind.PROCESS
-    return FswKind.DEVICE if args.port else FswKind.MEMORY
+    """--fsw, or the kind --command / --port imply, or memory; a contradiction (a
+    --command or --port the kind would ignore) is a usage error, as for `run`."""
+    from harness.commands.run import fsw_kind_asked
+
+    return FswKind(fsw_kind_asked(args.fsw, args.command, args.port) or FswKind.MEMORY.value)
 
 
 def target_of(args: argparse.Namespace, run_dir: Path) -> Target:
@@ -121,6 +120,7 @@ def check_budget(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_budget(args)
+    kind_of(args)  # a contradiction in the FSW options: before any directory is made
     out = args.out
     if out is None:
         out = Path("runs") / f"fuzz-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"

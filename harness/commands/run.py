@@ -89,8 +89,20 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def fsw_choice(args: argparse.Namespace) -> str | None:
     """The FSW kind the options ask for; contradictions are a usage error."""
-    kind: str | None = args.fsw
-    if args.command is not None:
+    kind = fsw_kind_asked(args.fsw, args.command, args.port)
+    if getattr(args, "baud", None) is not None and kind != "device":
+        raise UsageError("--baud is the rate a --port is opened at (--fsw device)")
+    if getattr(args, "baud", None) is not None and args.baud < 1:
+        raise UsageError(f"--baud {args.baud}: expected an integer >= 1")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: expected an integer >= 0")
+    return kind
+
+
+def fsw_kind_asked(kind: str | None, command: str | None, port: str | None) -> str | None:
+    """--fsw as --command and --port imply it (run, fuzz, replay); contradictions are a
+    usage error: the FSW that flies is the one asked for."""
+    if command is not None:
         if kind not in (None, *COMMAND_KINDS):
             raise UsageError(
                 f"--command runs your FSW as --fsw process (or names another build for"
@@ -98,20 +110,14 @@ def fsw_choice(args: argparse.Namespace) -> str | None:
             )
         if kind in (None, "process"):
             try:
-                shlex.split(args.command)
+                shlex.split(command)
             except ValueError as exc:
-                raise UsageError(f"--command {args.command!r}: {exc}") from None
+                raise UsageError(f"--command {command!r}: {exc}") from None
             kind = "process"
-    if args.port is not None:
+    if port is not None:
         if kind not in (None, "device"):
             raise UsageError(f"--port connects to a board (--fsw device), not --fsw {kind}")
         kind = "device"
-    if getattr(args, "baud", None) is not None and kind != "device":
-        raise UsageError("--baud is the rate a --port is opened at (--fsw device)")
-    if getattr(args, "baud", None) is not None and args.baud < 1:
-        raise UsageError(f"--baud {args.baud}: expected an integer >= 1")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: expected an integer >= 0")
     return kind
 
 

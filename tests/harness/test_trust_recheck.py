@@ -335,3 +335,30 @@ def test_a_bad_baud_is_blamed_on_baud() -> None:
         r = cli("run", "nominal", "--port", "loop://", "--baud", baud)
         assert r.returncode == 2 and f"--baud {baud}: expected an integer >= 1" in r.stderr
         assert "--set" not in r.stderr
+
+
+def test_fuzz_and_replay_fly_the_fsw_asked_for(tmp_path: Path) -> None:
+    """Finding 2 on fuzz and replay at b8f8707: `--fsw python-stub --command ...` fuzzed
+    the stub and passed, `--fsw memory --port ...` ignored the port, and an unbalanced
+    quote in --command was a ValueError traceback."""
+    capture = tmp_path / "c.lhcap"
+    from harness.link.capture import CaptureWriter
+
+    CaptureWriter(capture).close()
+    cases = [
+        (["--fsw", "python-stub", "--command", "x {port}"], "not --fsw python-stub"),
+        (["--fsw", "memory", "--port", "/dev/ttyUSB9"], "not --fsw memory"),
+        (["--command", "python3 'x {port}"], "No closing quotation"),
+    ]
+    for fsw, why in cases:
+        for argv in (
+            ["fuzz", "--cases", "2", "--out", str(tmp_path / "f")],
+            ["replay", str(capture)],
+        ):
+            r = cli(*argv, *fsw)
+            assert r.returncode == 2 and why in r.stderr and "Traceback" not in r.stderr, (
+                argv,
+                fsw,
+                r.stderr,
+            )
+    assert not (tmp_path / "f").exists()
