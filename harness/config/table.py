@@ -115,6 +115,12 @@ def load_toml(path: str | Path, _chain: tuple[str, ...] = ()) -> dict[str, Any]:
         doc = _sourced(tomllib.loads(text), where)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(where, "(syntax)", "valid TOML", str(exc)) from None
+    for table, value in doc.items():  # `extends` written after a [table] lands in it
+        for key in ("extends", "replace"):
+            if isinstance(value, Mapping) and key in value:
+                raise ConfigError(
+                    where, f"{table}.{key}", f"{key} at the top, before any [table]", value[key]
+                )
     parent = doc.pop("extends", None)
     replace = doc.pop("replace", [])
     if not isinstance(replace, list) or not all(isinstance(r, str) for r in replace):

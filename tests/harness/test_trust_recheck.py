@@ -362,3 +362,13 @@ def test_fuzz_and_replay_fly_the_fsw_asked_for(tmp_path: Path) -> None:
                 r.stderr,
             )
     assert not (tmp_path / "f").exists()
+
+
+def test_extends_written_after_a_table_is_named(tmp_path: Path) -> None:
+    """TOML puts a key written after [fsw] into [fsw]: at b8f8707 `extends` there was
+    reported as "vehicle: expected a value (required key)" -- the parent never read."""
+    p = tmp_path / "late.toml"
+    p.write_text(f'[fsw]\nkind = "memory"\nextends = "{ROOT / "hil_configs" / "nominal.toml"}"\n')
+    r = cli("run", str(p))
+    assert r.returncode == 2
+    assert f"{p}: fsw.extends: expected extends at the top, before any [table]" in r.stderr
