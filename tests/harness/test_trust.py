@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import harness.cli
-from harness.link.capture import CaptureWriter
+from tests.harness.disk_faults import capture_disk_fills_at
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = [sys.executable, "-m", "harness.cli"]
@@ -176,16 +176,7 @@ def test_a_full_disk_keeps_the_verdict_and_exits_2(
 ) -> None:
     """ENOSPC half-way through the capture: the run flies on, the verdict is printed, the
     summary says which artifact is incomplete, exit 2."""
-    real = CaptureWriter.record
-    calls = {"n": 0}
-
-    def record(self: CaptureWriter, sim_us: int, direction: int, data: bytes) -> None:
-        calls["n"] += 1
-        if calls["n"] == 500 and self.error is None:
-            self.error = OSError(28, "No space left on device")
-        real(self, sim_us, direction, data)
-
-    monkeypatch.setattr(CaptureWriter, "record", record)
+    capture_disk_fills_at(monkeypatch, 500)
     rc = harness.cli.main(["run", "nominal", *FAST, "--out", str(tmp_path / "o")])
     out = capsys.readouterr()
     assert rc == 2

@@ -130,18 +130,9 @@ def test_simulate_on_a_full_disk_is_a_located_error(
     """At b8f8707 a full disk was an OSError traceback (telemetry.csv), and a capture
     write that failed was not reported at all."""
     import harness.cli
-    from harness.link.capture import CaptureWriter
+    from tests.harness.disk_faults import capture_disk_fills_at
 
-    real = CaptureWriter.record
-    calls = {"n": 0}
-
-    def record(self: CaptureWriter, sim_us: int, direction: int, data: bytes) -> None:
-        calls["n"] += 1
-        if calls["n"] == 100 and self.error is None:
-            self.error = OSError(28, "No space left on device")
-        real(self, sim_us, direction, data)
-
-    monkeypatch.setattr(CaptureWriter, "record", record)
+    capture_disk_fills_at(monkeypatch, 100)
     csv = str(_commands_csv(tmp_path))
     out = tmp_path / "o"
     rc = harness.cli.main(["simulate", "nominal", "--commands", csv, "--out", str(out)])
