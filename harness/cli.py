@@ -74,6 +74,19 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise SignalInterrupt(signum)
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's flush at exit does not fail on
+    the output that could not be written a second time."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def version() -> str:
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as dist_version
@@ -136,6 +149,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `lunar-hil decode x | head`
         return 0
+    except OSError as exc:  # the output cannot be written: a full disk, /dev/full
+        if exc.filename is not None:
+            raise  # a file the command should have named itself: a harness bug
+        _quiet_stdout()
+        print(f"lunar-hil {args._subcommand}: error: cannot write: {exc.strerror}", file=sys.stderr)
+        return 2
     finally:
         for s, h in old.items():
             signal.signal(s, h)

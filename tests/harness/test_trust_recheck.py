@@ -363,3 +363,16 @@ def test_extends_written_after_a_table_is_named(tmp_path: Path) -> None:
     r = cli("run", str(p))
     assert r.returncode == 2
     assert f"{p}: fsw.extends: expected extends at the top, before any [table]" in r.stderr
+
+
+def test_output_to_a_full_disk_is_an_error_not_a_traceback() -> None:
+    """At b8f8707 every command whose stdout could not be written (a full disk; here
+    /dev/full) ended in an OSError traceback, exit 1."""
+    for argv in (["export", "xtce"], ["protocol"], ["scenarios"]):
+        with open("/dev/full", "w") as full:
+            r = subprocess.run(
+                [*EXE, *argv], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True,
+                timeout=60,
+            )  # fmt: skip
+        assert r.returncode == 2, (argv, r.stderr)
+        assert r.stderr == f"lunar-hil {argv[0]}: error: cannot write: No space left on device\n"
