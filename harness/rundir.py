@@ -51,18 +51,17 @@ class RunDir:
                     f"{path}: not empty ({len(entries)} entries, e.g. {entries[0].name});"
                     " refusing to mix runs -- choose another --out or add --force to clear it"
                 )
+            self._take_lock()  # before clearing: a second --force run stops here, not later
             for p in entries:
                 shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
-        else:
-            try:
-                path.mkdir(parents=True)
-            except FileExistsError:  # another run made it between our look and now
-                raise RunDirError(f"{path}: created by another run just now") from None
-            except OSError as exc:
-                raise RunDirError(
-                    f"{path}: cannot create the run directory: {exc.strerror}"
-                ) from None
-            self._created = True
+            return
+        try:
+            path.mkdir(parents=True)
+        except FileExistsError:  # another run made it between our look and now
+            raise RunDirError(f"{path}: created by another run just now") from None
+        except OSError as exc:
+            raise RunDirError(f"{path}: cannot create the run directory: {exc.strerror}") from None
+        self._created = True
         self._take_lock()
 
     def _take_lock(self) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = [sys.executable, "-m", "harness.cli"]
+FAST = ["--fsw", "memory", "--no-plot"]
 
 
 def cli(
@@ -376,3 +377,31 @@ def test_output_to_a_full_disk_is_an_error_not_a_traceback() -> None:
             )  # fmt: skip
         assert r.returncode == 2, (argv, r.stderr)
         assert r.stderr == f"lunar-hil {argv[0]}: error: cannot write: No space left on device\n"
+
+
+def test_force_takes_the_lock_before_it_clears(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At b8f8707 `--force` cleared the directory first and took the run's lock after:
+    an --out it could not lock (read-only here, injected; or a second --force run racing
+    for it) lost its files and then was refused anyway."""
+    import errno
+    import os
+
+    import harness.cli
+    import harness.rundir
+
+    out = tmp_path / "kept"
+    out.mkdir()
+    (out / "result.json").write_text('{"verdict": "soft"}')
+    real_open = os.open
+
+    def ro_open(path: str, flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith(harness.rundir.LOCK_NAME):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(harness.rundir.os, "open", ro_open)
+    rc = harness.cli.main(["run", "nominal", *FAST, "--out", str(out), "--force"])
+    assert rc == 2 and "not writable" in capsys.readouterr().err
+    assert (out / "result.json").read_text() == '{"verdict": "soft"}'
