@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from harness.campaign import dirlock
 from harness.errors import HarnessError
 
 STORE_NAME = "campaign.sqlite"
@@ -294,7 +295,7 @@ def new_store(
     if directory.exists() and not directory.is_dir():
         raise HarnessError(f"{directory}: expected a directory for the {what}, found a file")
     if directory.is_dir() and not (directory / STORE_NAME).exists():
-        others = sorted(p.name for p in directory.iterdir())
+        others = sorted(p.name for p in directory.iterdir() if p.name != dirlock.LOCK_NAME)
         if others:
             raise HarnessError(
                 f"{directory}: not empty ({len(others)} entries, e.g. {others[0]}) and no"

@@ -21,8 +21,8 @@ import signal
 import sys
 from pathlib import Path
 
-from harness.campaign import coordinator, report
-from harness.campaign.plan import RunPoint, load_campaign
+from harness.campaign import coordinator, dirlock, report
+from harness.campaign.plan import Campaign, RunPoint, load_campaign
 from harness.campaign.progress import Progress
 from harness.campaign.store import Store
 from harness.errors import HarnessError
@@ -81,6 +81,16 @@ def run(args: argparse.Namespace) -> int:
             raise HarnessError(f"{args.file}: has a [search] table; use `campaign search`")
         store = coordinator.create(campaign, args.out)
     directory = args.dir if action == "resume" else args.out
+    dirlock.hold(directory, "campaign")  # one process runs a campaign at a time
+    try:
+        return _run_campaign(args, campaign, store, directory)
+    finally:
+        dirlock.release(directory)
+
+
+def _run_campaign(
+    args: argparse.Namespace, campaign: Campaign, store: Store, directory: Path
+) -> int:
     progress = Progress(False if args.no_progress else None, campaign.name)
     pool = coordinator.make_pool(campaign, args.jobs, args.dask)
     if campaign.search is not None:

@@ -405,3 +405,40 @@ def test_force_takes_the_lock_before_it_clears(
     rc = harness.cli.main(["run", "nominal", *FAST, "--out", str(out), "--force"])
     assert rc == 2 and "not writable" in capsys.readouterr().err
     assert (out / "result.json").read_text() == '{"verdict": "soft"}'
+
+
+def test_a_second_resume_of_one_campaign_is_refused_at_once(tmp_path: Path) -> None:
+    """Finding 1 on campaigns: at b8f8707 two `campaign resume DIR` at once both flew the
+    same pending runs, until the second died on "run N is not pending (recorded
+    twice?)". Now the second is refused before it flies, naming the first's pid; the lock
+    is the kernel's (flock), so it dies with its holder -- a resume after kill -9 works."""
+    from harness.campaign import coordinator
+    from harness.campaign.plan import load_campaign
+    from tests.harness.campaign._fixtures import campaign_file
+
+    body = 'profiles = ["robust"]\nseed = 5\nruns = 400\nkeep = "none"\n'
+    out = tmp_path / "camp"
+    coordinator.create(load_campaign(campaign_file(tmp_path, body, sim_s=2.0)), out).close()
+    resume = [*EXE, "campaign", "resume", str(out), "--jobs", "1", "--no-progress"]
+    first = subprocess.Popen(resume, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        lock = out / ".lunar-hil.lock"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _recorded_runs(out / "campaign.sqlite") < 1:
+            time.sleep(0.05)  # the test's own pacing: the first resume is flying
+        assert lock.read_text().strip() == str(first.pid)
+        second = subprocess.run(resume, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert f"in use by another campaign (pid {first.pid})" in second.stderr
+        first.kill()  # kill -9: the kernel drops the lock with it
+        first.wait(timeout=30)
+        again = subprocess.Popen(resume, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        before = _recorded_runs(out / "campaign.sqlite")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _recorded_runs(out / "campaign.sqlite") <= before:
+            time.sleep(0.05)
+        again.send_signal(signal.SIGINT)
+        assert again.wait(timeout=60) == 130
+    finally:
+        first.kill()
+        first.wait(timeout=30)
