@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -84,12 +85,17 @@ class RunDir:
     def file(self, name: str) -> Path:
         return self.path / name
 
-    def record(self, name: str, write: Callable[[], object]) -> bool:
-        """Write one artifact with ``write()``; keep an OSError as this artifact's error."""
+    def record(self, name: str, write: Callable[[], object], *, keep_partial: bool = False) -> bool:
+        """Write one artifact with ``write()``; keep an OSError as this artifact's error.
+        What a failed write left is removed (a cut telemetry.csv reads as a shorter
+        flight), unless ``keep_partial`` (result.json: as much as fits)."""
         try:
             write()
         except OSError as exc:
             self.errors[name] = _why(exc)
+            if not keep_partial:
+                with contextlib.suppress(OSError):
+                    self.file(name).unlink(missing_ok=True)
             return False
         if name not in self.written:
             self.written.append(name)

@@ -442,3 +442,28 @@ def test_a_second_resume_of_one_campaign_is_refused_at_once(tmp_path: Path) -> N
     finally:
         first.kill()
         first.wait(timeout=30)
+
+
+def test_an_artifact_cut_by_a_full_disk_is_removed_not_left_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 5's remainder: at b8f8707 an artifact the full disk cut stayed behind, a
+    short telemetry.csv that reads as a shorter flight (or 0-byte files: a 256 KiB tmpfs
+    left capture.pcapng, telemetry.csv and descent.png empty). It is removed and named;
+    the run's result.json keeps the verdict and says which is missing."""
+    import harness.cli
+    from harness.report.telemetry import TelemetryWriter
+
+    def half_then_enospc(self: TelemetryWriter, path: Path) -> None:
+        self.close()
+        path.write_bytes(self._data[: len(self._data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(TelemetryWriter, "write", half_then_enospc)
+    out = tmp_path / "o"
+    assert harness.cli.main(["run", "nominal", *FAST, "--out", str(out)]) == 2
+    assert "telemetry.csv: no space left" in capsys.readouterr().out
+    assert not (out / "telemetry.csv").exists()
+    res = json.loads((out / "result.json").read_text())
+    assert res["verdict"] == "soft" and "telemetry.csv" in res["artifact_errors"]
+    assert "telemetry.csv" not in res["artifacts"]
