@@ -467,3 +467,48 @@ def test_an_artifact_cut_by_a_full_disk_is_removed_not_left_short(
     res = json.loads((out / "result.json").read_text())
     assert res["verdict"] == "soft" and "telemetry.csv" in res["artifact_errors"]
     assert "telemetry.csv" not in res["artifacts"]
+
+
+# --- 18, 19: tests the fixes had not (they pass at b8f8707; they keep it so) ----------------
+
+
+def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path: Path) -> None:
+    """Finding 19: a run says it is booting and where it is, on a terminal only."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    p = subprocess.Popen(
+        [*EXE, "run", "nominal", "--fsw", "python-stub", "--no-plot", "--out",
+         str(tmp_path / "tty")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=slave,
+    )  # fmt: skip
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert p.wait(timeout=120) == 0
+    assert b"booting the FSW (PING until PONG)" in seen and b"alt=" in seen
+    quiet = cli("run", "nominal", *FAST, "--out", str(tmp_path / "log"))
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_demo_offers_only_the_kinds_it_can_fly_and_no_story_for_a_plain_scenario(
+    tmp_path: Path,
+) -> None:
+    """Finding 18: `demo --fsw process` could not work (no --command); a scenario of no
+    mission was told as HAKUTO-R M2."""
+    r = cli("demo", "--fsw", "process", "--out", str(tmp_path / "p"))
+    assert r.returncode == 2 and "invalid choice: 'process'" in r.stderr
+    assert not (tmp_path / "p").exists()
+    r = cli("demo", "--config", "nominal", "--fsw", "memory", "--out", str(tmp_path / "n"))
+    assert r.returncode == 0, r.stderr
+    assert "HAKUTO" not in r.stdout and "RESILIENCE" not in r.stdout
+    assert r.stdout.startswith("nominal.toml, FSW as memory: the same plant and faults")
