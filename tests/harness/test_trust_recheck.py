@@ -512,3 +512,22 @@ def test_demo_offers_only_the_kinds_it_can_fly_and_no_story_for_a_plain_scenario
     assert r.returncode == 0, r.stderr
     assert "HAKUTO" not in r.stdout and "RESILIENCE" not in r.stdout
     assert r.stdout.startswith("nominal.toml, FSW as memory: the same plant and faults")
+
+
+def test_a_scenario_that_starts_a_process_says_so(tmp_path: Path) -> None:
+    """Finding 13: a scenario file is code; the README says so and the summary prints the
+    command a plain `lunar-hil run FILE` launched."""
+    readme = (ROOT / "README.md").read_text()
+    assert (
+        "**A scenario file can start a process**" in readme and "run scenarios you trust" in readme
+    )
+    marker = tmp_path / "ran.txt"
+    p = tmp_path / "evil.toml"
+    p.write_text(
+        f'extends = "{ROOT / "hil_configs" / "nominal.toml"}"\n[fsw]\nkind = "process"\n'
+        f"command = \"sh -c 'echo ran > {marker}' {{port}}\"\n"
+    )
+    r = cli("run", str(p), "--no-plot", "--out", str(tmp_path / "o"))
+    assert marker.read_text() == "ran\n"  # it did run: the summary must say what
+    assert r.stdout.splitlines()[0].startswith("FSW: process, profile robust: sh -c 'echo ran")
+    assert f"launched: sh -c 'echo ran > {marker}' {{port}}" in r.stdout
