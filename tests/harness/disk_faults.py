@@ -19,3 +19,21 @@ def capture_disk_fills_at(monkeypatch: pytest.MonkeyPatch, record_n: int) -> Non
         real(self, sim_us, direction, data)
 
     monkeypatch.setattr(CaptureWriter, "record", record)
+
+
+def run_dir_is_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Taking a run directory's lock fails with EROFS, as on a read-only mount (root
+    ignores permission bits, so a chmod would not do)."""
+    import errno
+    import os
+
+    import harness.rundir
+
+    real_open = os.open
+
+    def ro_open(path: str, flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith(harness.rundir.LOCK_NAME):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(harness.rundir.os, "open", ro_open)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import harness.cli
-from tests.harness.disk_faults import capture_disk_fills_at
+from tests.harness.disk_faults import capture_disk_fills_at, run_dir_is_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = [sys.executable, "-m", "harness.cli"]
@@ -379,18 +379,7 @@ def test_a_read_only_run_directory_is_refused_before_launch(
 ) -> None:
     """Finding 5: writability is checked (by taking the run's lock) before anything flies;
     an injected EROFS stands in for a read-only mount (root ignores permission bits)."""
-    import errno
-
-    import harness.rundir
-
-    real_open = os.open
-
-    def ro_open(path: str, flags: int, mode: int = 0o777) -> int:
-        if str(path).endswith(harness.rundir.LOCK_NAME):
-            raise OSError(errno.EROFS, "Read-only file system")
-        return real_open(path, flags, mode)
-
-    monkeypatch.setattr(harness.rundir.os, "open", ro_open)
+    run_dir_is_read_only(monkeypatch)
     rc = harness.cli.main(["run", "nominal", "--fsw", "memory", "--out", str(tmp_path / "ro")])
     assert rc == 2
     assert "not writable: Read-only file system" in capsys.readouterr().err

@@ -7,23 +7,12 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-EXE = [sys.executable, "-m", "harness.cli"]
-FAST = ["--fsw", "memory", "--no-plot"]
-
-
-def cli(
-    *argv: str, cwd: Path | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*EXE, *argv], cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout
-    )
+from tests.harness.test_trust import EXE, FAST, ROOT, cli
 
 
 def test_an_fsw_that_fills_its_log_cap_still_gets_a_summary(tmp_path: Path) -> None:
@@ -385,23 +374,13 @@ def test_force_takes_the_lock_before_it_clears(
     """At b8f8707 `--force` cleared the directory first and took the run's lock after:
     an --out it could not lock (read-only here, injected; or a second --force run racing
     for it) lost its files and then was refused anyway."""
-    import errno
-    import os
-
     import harness.cli
-    import harness.rundir
+    from tests.harness.disk_faults import run_dir_is_read_only
 
     out = tmp_path / "kept"
     out.mkdir()
     (out / "result.json").write_text('{"verdict": "soft"}')
-    real_open = os.open
-
-    def ro_open(path: str, flags: int, mode: int = 0o777) -> int:
-        if str(path).endswith(harness.rundir.LOCK_NAME):
-            raise OSError(errno.EROFS, "Read-only file system")
-        return real_open(path, flags, mode)
-
-    monkeypatch.setattr(harness.rundir.os, "open", ro_open)
+    run_dir_is_read_only(monkeypatch)
     rc = harness.cli.main(["run", "nominal", *FAST, "--out", str(out), "--force"])
     assert rc == 2 and "not writable" in capsys.readouterr().err
     assert (out / "result.json").read_text() == '{"verdict": "soft"}'
