@@ -25,6 +25,17 @@ from pathlib import Path
 from harness.errors import HarnessError
 
 LOCK_NAME = ".lunar-hil.lock"
+#: what a run (or simulate, or fuzz) writes: ``--force`` clears a directory holding only
+#: these, or one marked as a run's by a MARKS file -- never another directory (a mistyped
+#: ``--out ~ --force``, as root, would otherwise empty the home directory)
+ARTIFACT_NAMES = frozenset(
+    {
+        "FSW.toml", "result.json", "telemetry.csv", "capture.lhcap", "capture.pcapng",
+        "descent.png", "jitter.png", "fsw_stderr.log", "board_console.log", "fuzz.json",
+        "reproducer.lhcap", "reproducer.bin", "test_reproducer.py", LOCK_NAME,
+    }
+)  # fmt: skip
+MARKS = ("result.json", "FSW.toml", "fuzz.json")
 
 
 class RunDirError(HarnessError):
@@ -51,6 +62,12 @@ class RunDir:
                 raise RunDirError(
                     f"{path}: not empty ({len(entries)} entries, e.g. {entries[0].name});"
                     " refusing to mix runs -- choose another --out or add --force to clear it"
+                )
+            foreign = [p.name for p in entries if p.name not in ARTIFACT_NAMES]
+            if foreign and not any((path / m).is_file() for m in MARKS):
+                raise RunDirError(
+                    f"{path}: not a lunar-hil run directory (it holds {foreign[0]!r}, and no"
+                    f" {' / '.join(MARKS)}); --force clears only a run's directory"
                 )
             self._take_lock()  # before clearing: a second --force run stops here, not later
             for p in entries:

@@ -55,7 +55,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     rr.add_argument("dir", type=Path)
     rr.add_argument("run_id", type=int)
     rr.add_argument("--out", type=Path, help="run directory (default DIR/rerun-RUN_ID)")
-    rr.add_argument("--force", action="store_true", help="clear a non-empty --out first")
+    rr.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -73,7 +73,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fsw", choices=DEMO_KINDS, default="python-stub", help="how to run the stub")
     p.add_argument("--seed", type=int, help="run seed, >= 0")
     p.add_argument("--out", type=Path, help="directory for both runs (default runs/demo-<stamp>)")
-    p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -58,7 +58,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, help="where reproducers go, new or empty (default runs/fuzz-STAMP)"
     )
-    p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
     p.add_argument("--corpus", type=Path, help="keep failures here; try them first next time")
 
 

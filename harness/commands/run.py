@@ -58,7 +58,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         " {config} the FSW.toml path",
     )
     p.add_argument("--out", type=Path, help="run directory, new or empty (default under runs/)")
-    p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
     p.add_argument(
         "--set",
         dest="overrides",

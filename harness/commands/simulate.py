@@ -64,7 +64,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--out", type=Path, help="output directory, new or empty (default under runs/)")
-    p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
     p.add_argument("--seed", type=int, help="run seed (default: the scenario's)")
 
 

@@ -510,3 +510,25 @@ def test_a_scenario_that_starts_a_process_says_so(tmp_path: Path) -> None:
     assert marker.read_text() == "ran\n"  # it did run: the summary must say what
     assert r.stdout.splitlines()[0].startswith("FSW: process, profile robust: sh -c 'echo ran")
     assert f"launched: sh -c 'echo ran > {marker}' {{port}}" in r.stdout
+
+
+def test_force_clears_only_a_run_directory(tmp_path: Path) -> None:
+    """At b8f8707 `--force` emptied any directory it was given: a mistyped `--out ~
+    --force` (the harness often runs as root on a bench) would clear the home directory.
+    It clears a run's directory (its artifacts, or anything beside a result.json /
+    FSW.toml / fuzz.json), and refuses another."""
+    home = tmp_path / "home"
+    (home / "src").mkdir(parents=True)
+    (home / "notes.txt").write_text("keep me")
+    r = cli("run", "nominal", *FAST, "--out", str(home), "--force")
+    assert r.returncode == 2 and "not a lunar-hil run directory" in r.stderr
+    assert (home / "notes.txt").read_text() == "keep me" and (home / "src").is_dir()
+    csv = str(_commands_csv(tmp_path))
+    r = cli("simulate", "nominal", "--commands", csv, "--out", str(home), "--force")
+    assert r.returncode == 2 and "not a lunar-hil run directory" in r.stderr
+    assert (home / "notes.txt").exists()
+    run = tmp_path / "run"
+    assert cli("run", "nominal", *FAST, "--out", str(run)).returncode == 0
+    (run / "my-notes.txt").write_text("beside a run's result.json: part of that run")
+    assert cli("run", "nominal", *FAST, "--out", str(run), "--force").returncode == 0
+    assert not (run / "my-notes.txt").exists()
