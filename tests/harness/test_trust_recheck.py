@@ -1,6 +1,8 @@
-"""The December 2026 user review's findings re-checked at a later HEAD, and the hostile
-inputs tried on the newer commands (campaign, hunt, fuzz, replay, simulate, demo): each
-test here failed before its fix, the CLI run in a real subprocess where it matters."""
+"""The December 2026 user review's findings re-checked at b8f8707, and the hostile inputs
+tried on the newer commands (campaign, hunt, fuzz, replay, bench, simulate, demo): each
+test names what it failed with before its fix (the few that guard a fix which had no test
+say so), the CLI run in a real subprocess where signals or concurrency matter. One module
+for one review, in the order its findings were met: longer than ~300 lines for that."""
 
 from __future__ import annotations
 
