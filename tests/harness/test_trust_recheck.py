@@ -104,7 +104,7 @@ def test_simulate_out_is_a_run_directory(tmp_path: Path) -> None:
     assert not (tmp_path / "result.json").exists()
     out = tmp_path / "sim"
     out.mkdir()
-    (out / "stale.txt").write_text("an earlier run's")
+    (out / "descent.png").write_text("an earlier run's plot")
     r = cli("simulate", "nominal", "--commands", csv, "--out", str(out))
     assert r.returncode == 2 and "not empty" in r.stderr
     r = cli("simulate", "nominal", "--commands", csv, "--out", str(out), "--force")
