@@ -12,7 +12,7 @@ leaves a partial frame (a frame cut short before the SYNC) waits for the FSW's r
 quiet, and the stub's default 0.5 s (a UART constant: ICD §2 rule 7) would dominate; a
 pty has no baud. The default is measured too (informative).
 
-Budget (DESIGN.md): memory >= 2,000 cases/s; pty >= 500 cases/s.
+Budget (docs/design.md): memory >= 2,000 cases/s; pty >= 500 cases/s.
 Run: .venv/bin/python -m benchmarks fuzz
 """
 

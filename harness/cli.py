@@ -15,6 +15,7 @@ SIGHUP, with what the run had written.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import signal
 import sys
@@ -72,6 +73,23 @@ HELP: dict[str, str] = {
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise SignalInterrupt(signum)
+
+
+#: the errors of an output that cannot grow (no space, over quota, too large)
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's flush at exit does not fail on
+    the output that could not be written a second time."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def version() -> str:
@@ -136,6 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `lunar-hil decode x | head`
         return 0
+    except OSError as exc:  # the output cannot be written: a full disk, /dev/full
+        if exc.filename is not None or exc.errno not in _DISK_FULL:
+            raise  # not the output's disk: a harness bug, seen as one
+        _quiet_stdout()
+        print(f"lunar-hil {args._subcommand}: error: cannot write: {exc.strerror}", file=sys.stderr)
+        return 2
     finally:
         for s, h in old.items():
             signal.signal(s, h)

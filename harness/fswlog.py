@@ -79,7 +79,10 @@ class BoundedLog:
         return "\n".join(text.rstrip().splitlines()[-lines:])
 
     def close(self, timeout_s: float = 2.0) -> None:
-        """After the child is gone: drain what is left, note the cap, close the file."""
+        """After the child is gone: drain what is left, note the cap, close the file.
+        A second call does nothing (a run closes its endpoint more than once)."""
+        if self._fh.closed:
+            return
         self.settle(timeout_s)
         try:
             if self.discarded:

@@ -93,8 +93,12 @@ class Hil:
                 out=out,
                 overrides=tuple(overrides),
                 plot=plot,
+                force=True,  # the same test re-run replaces its own directory
             )
         )
+        if r.result["verdict"] == "aborted" and r.result.get("interrupted_by") == "SIGINT":
+            # the run kept its artifacts; now the Ctrl-C stops pytest, as anywhere else
+            raise KeyboardInterrupt(f"{r.result['end_reason']} (artifacts in {out})")
         res = HilResult(
             r.result["verdict"], r.result["end_reason"], list(r.result["causes"]), r.result, out
         )

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -24,6 +25,17 @@ from pathlib import Path
 from harness.errors import HarnessError
 
 LOCK_NAME = ".lunar-hil.lock"
+#: what a run (or simulate, or fuzz) writes: ``--force`` clears a directory holding only
+#: these, or one marked as a run's by a MARKS file -- never another directory (a mistyped
+#: ``--out ~ --force``, as root, would otherwise empty the home directory)
+ARTIFACT_NAMES = frozenset(
+    {
+        "FSW.toml", "result.json", "telemetry.csv", "capture.lhcap", "capture.pcapng",
+        "descent.png", "jitter.png", "fsw_stderr.log", "board_console.log", "fuzz.json",
+        "reproducer.lhcap", "reproducer.bin", "test_reproducer.py", LOCK_NAME,
+    }
+)  # fmt: skip
+MARKS = ("result.json", "FSW.toml", "fuzz.json")
 
 
 class RunDirError(HarnessError):
@@ -51,18 +63,23 @@ class RunDir:
                     f"{path}: not empty ({len(entries)} entries, e.g. {entries[0].name});"
                     " refusing to mix runs -- choose another --out or add --force to clear it"
                 )
+            foreign = [p.name for p in entries if p.name not in ARTIFACT_NAMES]
+            if foreign and not any((path / m).is_file() for m in MARKS):
+                raise RunDirError(
+                    f"{path}: not a lunar-hil run directory (it holds {foreign[0]!r}, and no"
+                    f" {' / '.join(MARKS)}); --force clears only a run's directory"
+                )
+            self._take_lock()  # before clearing: a second --force run stops here, not later
             for p in entries:
                 shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
-        else:
-            try:
-                path.mkdir(parents=True)
-            except FileExistsError:  # another run made it between our look and now
-                raise RunDirError(f"{path}: created by another run just now") from None
-            except OSError as exc:
-                raise RunDirError(
-                    f"{path}: cannot create the run directory: {exc.strerror}"
-                ) from None
-            self._created = True
+            return
+        try:
+            path.mkdir(parents=True)
+        except FileExistsError:  # another run made it between our look and now
+            raise RunDirError(f"{path}: created by another run just now") from None
+        except OSError as exc:
+            raise RunDirError(f"{path}: cannot create the run directory: {exc.strerror}") from None
+        self._created = True
         self._take_lock()
 
     def _take_lock(self) -> None:
@@ -85,12 +102,17 @@ class RunDir:
     def file(self, name: str) -> Path:
         return self.path / name
 
-    def record(self, name: str, write: Callable[[], object]) -> bool:
-        """Write one artifact with ``write()``; keep an OSError as this artifact's error."""
+    def record(self, name: str, write: Callable[[], object], *, keep_partial: bool = False) -> bool:
+        """Write one artifact with ``write()``; keep an OSError as this artifact's error.
+        What a failed write left is removed (a cut telemetry.csv reads as a shorter
+        flight), unless ``keep_partial`` (result.json: as much as fits)."""
         try:
             write()
         except OSError as exc:
             self.errors[name] = _why(exc)
+            if not keep_partial:
+                with contextlib.suppress(OSError):
+                    self.file(name).unlink(missing_ok=True)
             return False
         if name not in self.written:
             self.written.append(name)
@@ -105,13 +127,16 @@ class RunDir:
             self._lock = None
 
     def discard(self) -> None:
-        """Remove what this run made (when nothing flew)."""
-        self.release()
+        """Remove what this run made (when nothing flew). A directory it was given was
+        empty (or cleared) when taken, so all in it is this run's -- a launcher's log too."""
         if self._created:
+            self.release()
             shutil.rmtree(self.path, ignore_errors=True)
         else:
-            for name in self.written:
-                self.file(name).unlink(missing_ok=True)
+            for p in self.path.iterdir():
+                if p != self._lock:
+                    shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+            self.release()
 
 
 def _lock_owner(lock: Path) -> str:

@@ -296,7 +296,11 @@ def fly(spec: RunSpec) -> RunSummary:
                 text = json.dumps(jsonable(result), indent=2) + "\n"
                 if not rd.write("result.json", text):
                     rd.written.remove("result.json")
-                    rd.record("result.json", lambda: _write_what_fits(rd.file("result.json"), text))
+                    rd.record(
+                        "result.json",
+                        lambda: _write_what_fits(rd.file("result.json"), text),
+                        keep_partial=True,
+                    )
                     result["artifact_errors"] = dict(rd.errors)
                 result["artifacts"] = sorted(rd.written)
         return RunSummary(

@@ -42,7 +42,10 @@ def test_no_reference_to_documents_outside_the_repo() -> None:
     bad = re.compile(r"(?<![/\w])(FACTS|DESIGN|ICD)\.md|\.\./shared/")
     found = []
     for path in [*ROOT.glob("harness/**/*.py"), *ROOT.glob("hil_configs/**/*.toml"),
-                 *ROOT.glob("fsw_stub/**/*.py"), *ROOT.glob("packets/**/*.py")]:  # fmt: skip
+                 *ROOT.glob("fsw_stub/**/*.py"), *ROOT.glob("packets/**/*.py"),
+                 *ROOT.glob("benchmarks/**/*.py"), *ROOT.glob("tests/**/*.py")]:  # fmt: skip
+        if path == Path(__file__):
+            continue  # this test names them
         for i, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
             if bad.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")

@@ -11,6 +11,7 @@ dies is retried once (``attempts = 2``); a run past ``run_timeout_s`` is ``timeo
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -54,6 +55,8 @@ class Finish:
     wall_s: float
     ran: int
     retried: int
+    #: the signal that interrupted it (SIGINT for Ctrl-C, SIGTERM, SIGHUP); 0 when none
+    signum: int = 0
 
 
 def run_dir(directory: Path, run_id: int) -> Path:
@@ -131,8 +134,9 @@ def drive(
                 if on_record is not None:
                     on_record(rec)
             progress.refresh()
-    except KeyboardInterrupt:
-        return Finish(False, True, time.monotonic() - t0, ran, retried)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (errors.SignalInterrupt)
+        signum = getattr(exc, "signum", signal.SIGINT)
+        return Finish(False, True, time.monotonic() - t0, ran, retried, signum)
     return Finish(True, False, time.monotonic() - t0, ran, retried)
 
 

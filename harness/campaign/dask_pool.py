@@ -80,7 +80,7 @@ class DaskPool:
                 self.client: Any = dist.Client(self.cluster)
             else:
                 self.client = dist.Client(address, timeout=10)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: an address scheme dask knows not
             raise HarnessError(f"--dask {address}: cannot reach the scheduler: {exc}") from exc
         # every worker imports the harness now, as the process pool's forkserver preloads
         # it, rather than inside its first run

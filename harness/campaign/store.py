@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from harness.campaign import dirlock
 from harness.errors import HarnessError
 
 STORE_NAME = "campaign.sqlite"
@@ -289,9 +290,23 @@ def new_store(
     runs: Iterable[tuple[int, str, str, int, int]] = (),
 ) -> Store:
     """A new store in ``directory`` for ``study`` (``what``: "campaign", "hunt"), its runs
-    inserted pending; refuses a directory that already holds one."""
-    directory.mkdir(parents=True, exist_ok=True)
-    store = Store(directory / STORE_NAME)
+    inserted pending; refuses a directory that already holds one, or anything else (a
+    run's files), and a path it cannot make into a directory -- each a located error."""
+    if directory.exists() and not directory.is_dir():
+        raise HarnessError(f"{directory}: expected a directory for the {what}, found a file")
+    if directory.is_dir() and not (directory / STORE_NAME).exists():
+        others = sorted(p.name for p in directory.iterdir() if p.name != dirlock.LOCK_NAME)
+        if others:
+            raise HarnessError(
+                f"{directory}: not empty ({len(others)} entries, e.g. {others[0]}) and no"
+                f" {what} stored here; choose another --out"
+            )
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        store = Store(directory / STORE_NAME)
+    except (OSError, sqlite3.Error) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise HarnessError(f"{directory}: cannot create the {what} store: {why}") from None
     if store.header() is not None:  # (a store killed while being created has none)
         store.close()
         raise HarnessError(

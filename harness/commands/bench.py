@@ -90,7 +90,22 @@ def _why(url: str, exc: LinkError) -> str:
     return str(exc)
 
 
+def check_args(args: argparse.Namespace) -> None:
+    """No PINGs would give NaN figures judged fit, an empty burst an IndexError: both,
+    and a rate or timeout that is not positive, are usage errors."""
+    for flag, value in (("--pings", args.pings), ("--burst", args.burst)):
+        if value < 1:
+            raise HarnessError(f"{flag} {value}: expected an integer >= 1")
+    if not args.timeout > 0:
+        raise HarnessError(f"--timeout {args.timeout}: expected a number of seconds > 0")
+    if args.baud is not None and args.baud < 1:
+        raise HarnessError(f"--baud {args.baud}: expected an integer >= 1")
+    if not args.spin_s >= 0:
+        raise HarnessError(f"--spin {args.spin_s}: expected a number of seconds >= 0")
+
+
 def run(args: argparse.Namespace) -> int:
+    check_args(args)
     if args.host:
         return _host(args)
     link = open_port(args.port, args.baud)

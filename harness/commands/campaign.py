@@ -17,11 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
-from harness.campaign import coordinator, report
-from harness.campaign.plan import RunPoint, load_campaign
+from harness.campaign import coordinator, dirlock, report
+from harness.campaign.plan import Campaign, RunPoint, load_campaign
 from harness.campaign.progress import Progress
 from harness.campaign.store import Store
 from harness.errors import HarnessError
@@ -54,6 +55,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     rr.add_argument("dir", type=Path)
     rr.add_argument("run_id", type=int)
     rr.add_argument("--out", type=Path, help="run directory (default DIR/rerun-RUN_ID)")
+    rr.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,6 +83,16 @@ def run(args: argparse.Namespace) -> int:
             raise HarnessError(f"{args.file}: has a [search] table; use `campaign search`")
         store = coordinator.create(campaign, args.out)
     directory = args.dir if action == "resume" else args.out
+    dirlock.hold(directory, "campaign")  # one process runs a campaign at a time
+    try:
+        return _run_campaign(args, campaign, store, directory)
+    finally:
+        dirlock.release(directory)
+
+
+def _run_campaign(
+    args: argparse.Namespace, campaign: Campaign, store: Store, directory: Path
+) -> int:
     progress = Progress(False if args.no_progress else None, campaign.name)
     pool = coordinator.make_pool(campaign, args.jobs, args.dask)
     if campaign.search is not None:
@@ -86,13 +100,13 @@ def run(args: argparse.Namespace) -> int:
 
         brackets, finish = run_search(campaign, store, directory, pool, progress)
         if finish is not None and finish.interrupted:
-            return _interrupted(directory, store)
+            return _interrupted(directory, store, finish.signum)
         for b in brackets:
             print(bracket_sentence(b, campaign.search.predicate.text))
         return 0
     finish = coordinator.run_pending(campaign, store, directory, pool, progress)
     if finish.interrupted:
-        return _interrupted(directory, store)
+        return _interrupted(directory, store, finish.signum)
     print(
         f"{campaign.name}: {finish.ran} runs in {finish.wall_s:.1f} s ({args.jobs} jobs"
         f"{', dask ' + args.dask if args.dask else ''}); store {directory}/campaign.sqlite"
@@ -103,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupted(directory: Path, store: Store) -> int:
+def _interrupted(directory: Path, store: Store, signum: int) -> int:
     counts = store.counts()
     done = sum(v for k, v in counts.items() if k != "pending")
     print(
@@ -111,7 +125,7 @@ def _interrupted(directory: Path, store: Store) -> int:
         f" resume with: lunar-hil campaign resume {directory}",
         file=sys.stderr,
     )
-    return 130
+    return 128 + signum  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
 
 
 def _rerun(args: argparse.Namespace) -> int:
@@ -123,12 +137,21 @@ def _rerun(args: argparse.Namespace) -> int:
         args.run_id, row["profile"], 0, row["sample"], row["seed"], json.loads(row["params"])
     )
     out = args.out or args.dir / f"rerun-{args.run_id}"
-    from harness.runner import execute
+    import dataclasses
 
-    summary = execute(campaign.spec(point, artifacts="full", out=out, plot=True))
+    from harness.runner import fly
+
+    # fly, not execute: a run directory in use or a bad --out is exit 2 with its reason,
+    # not an `aborted` rerun whose digest "differs"
+    spec = campaign.spec(point, artifacts="full", out=out, plot=True)
+    summary = fly(dataclasses.replace(spec, force=args.force))
     got, want = summary.telemetry_sha256, row["telemetry_sha256"]
     print(f"run {args.run_id} ({row['profile']}, {row['params']}): {summary.verdict}")
     print(f"artifacts: {out}/")
+    by = summary.result.get("interrupted_by")
+    if summary.verdict == "aborted" and isinstance(by, str):  # not a digest that differs
+        print(f"rerun {summary.result['end_reason']}", file=sys.stderr)
+        return 128 + signal.Signals[by].value
     if want is None:
         print(f"the store has no digest for run {args.run_id} (status {row['status']})")
         return 0

@@ -13,6 +13,7 @@ record, and draws both descents and their comparison.
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,7 +78,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, help="directory for both runs (default runs/demo-<mission>-<stamp>)"
     )
-    p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,6 +118,11 @@ def run(args: argparse.Namespace) -> int:
         for line in runner.summary_lines(r):
             print("  " + line)
         print()
+        if r.result["verdict"] == "aborted" and r.result.get("interrupted_by"):
+            from harness.commands.run import exit_code
+
+            print(f"lunar-hil demo: {r.result['end_reason']}; stopped", file=sys.stderr)
+            return exit_code(r.result, None)  # 130 / 143 / 129: no more runs
     naive = results["naive"]
     naive_fv = naive.result["metrics"]["lrf_first_valid"]
     from harness.report.plot import plot_comparison  # matplotlib: only when drawing

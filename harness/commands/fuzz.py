@@ -24,6 +24,7 @@ from harness.fuzz.judge import Violation
 from harness.fuzz.reproducer import launcher_factory, write_capture, write_pytest
 from harness.fuzz.search import SearchResult, search
 from harness.launcher import FswKind
+from harness.rundir import RunDir
 
 #: how long a correct FSW may take to answer one write, by kind (the stub on a pty
 #: resynchronises after 0.5 s of quiet)
@@ -55,7 +56,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     budget.add_argument("--budget-s", type=float, help="fuzz for this long (wall clock)")
     budget.add_argument("--cases", type=int, help="fuzz this many cases (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="search seed (same seed: same cases)")
-    p.add_argument("--out", type=Path, help="where reproducers go (default runs/fuzz-STAMP)")
+    p.add_argument(
+        "--out", type=Path, help="where reproducers go, new or empty (default runs/fuzz-STAMP)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
     p.add_argument("--corpus", type=Path, help="keep failures here; try them first next time")
 
 
@@ -84,12 +90,11 @@ def absolute_command(command: str) -> str:
 
 
 def kind_of(args: argparse.Namespace) -> FswKind:
-    """--fsw, or the kind --command / --port imply, or memory."""
-    if args.fsw:
-        return FswKind(args.fsw)
-    if args.command:
-        return FswKind.PROCESS
-    return FswKind.DEVICE if args.port else FswKind.MEMORY
+    """--fsw, or the kind --command / --port imply, or memory; a contradiction (a
+    --command or --port the kind would ignore) is a usage error, as for `run`."""
+    from harness.commands.run import fsw_kind_asked
+
+    return FswKind(fsw_kind_asked(args.fsw, args.command, args.port) or FswKind.MEMORY.value)
 
 
 def target_of(args: argparse.Namespace, run_dir: Path) -> Target:
@@ -107,9 +112,30 @@ def target_of(args: argparse.Namespace, run_dir: Path) -> Target:
     return Target(factory, settings)
 
 
+def check_budget(args: argparse.Namespace) -> None:
+    """A budget of no cases would pass with nothing tried: a usage error."""
+    if args.cases is not None and args.cases < 1:
+        raise HarnessError(f"--cases {args.cases}: expected an integer >= 1")
+    if args.budget_s is not None and not args.budget_s > 0:
+        raise HarnessError(f"--budget-s {args.budget_s}: expected a number of seconds > 0")
+    if args.corpus is not None and args.corpus.exists() and not args.corpus.is_dir():
+        raise HarnessError(f"--corpus {args.corpus}: expected a directory, found a file")
+
+
 def run(args: argparse.Namespace) -> int:
-    out = args.out or Path("runs") / f"fuzz-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
-    out.mkdir(parents=True, exist_ok=True)
+    check_budget(args)
+    kind_of(args)  # a contradiction in the FSW options: before any directory is made
+    out = args.out
+    if out is None:
+        out = Path("runs") / f"fuzz-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    rd = RunDir(out, force=args.force)  # never an earlier fuzz run's reproducer beside ours
+    try:
+        return _fuzz(args, out)
+    finally:
+        rd.release()
+
+
+def _fuzz(args: argparse.Namespace, out: Path) -> int:
     target = target_of(args, out)
     try:
         try:

@@ -18,9 +18,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from harness.campaign import dirlock
 from harness.campaign.progress import Progress
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:
+    from harness.campaign.store import Store
+    from harness.hunt.plan import Hunt
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -61,7 +67,16 @@ def run(args: argparse.Namespace) -> int:
         directory = args.out
         hunt = load_hunt(args.file)
         store = coordinator.create(hunt, directory)
-    hunt = with_budget(hunt, args.budget_runs, args.budget_s)
+    dirlock.hold(directory, "hunt")  # one process runs a hunt at a time
+    try:
+        return _hunt(args, with_budget(hunt, args.budget_runs, args.budget_s), store, directory)
+    finally:
+        dirlock.release(directory)
+
+
+def _hunt(args: argparse.Namespace, hunt: Hunt, store: Store, directory: Path) -> int:
+    from harness.hunt import coordinator, report
+
     progress = Progress(False if args.no_progress else None, f"hunt {hunt.name}")
     outcome = coordinator.drive(hunt, store, directory, args.jobs, progress)
     ledger = outcome.ledger
@@ -79,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"results: {directory / 'hunt.json'}  report: {directory / 'report.md'}")
     if outcome.interrupted:
         print(f"interrupted; resume with: lunar-hil hunt resume {directory}", file=sys.stderr)
-        return 130
+        return 128 + outcome.signum  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
     return 0
 
 

@@ -26,6 +26,9 @@ from pathlib import Path
 from harness.errors import HarnessError
 
 FSW_KINDS = ("python-stub", "process", "device", "memory", "c-memory", "c-host", "qemu")
+#: the kinds --command applies to: a command line (process), an in-process factory
+#: ``module:callable`` (memory, c-memory), a host program (c-host), a board image (qemu)
+COMMAND_KINDS = ("process", "memory", "c-memory", "c-host", "qemu")
 #: the verdicts of a run that never flew (no tick was answered)
 NEVER_FLEW = ("fsw_timeout", "fsw_crash", "link_lost", "fsw_protocol")
 EXIT_NEVER_FLEW = 3
@@ -56,7 +59,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         " factory, with c-host a host program, with qemu a board image",
     )
     p.add_argument("--out", type=Path, help="run directory, new or empty (default under runs/)")
-    p.add_argument("--force", action="store_true", help="clear a non-empty --out first")
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
     p.add_argument(
         "--set",
         dest="overrides",
@@ -85,33 +90,37 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-#: the kinds --command can name an FSW for: a command line, a memory factory
-#: (module:callable), a host program, a board image; python-stub and device take none
-TAKES_COMMAND = ("process", "memory", "c-memory", "c-host", "qemu")
-
-
 def fsw_choice(args: argparse.Namespace) -> str | None:
     """The FSW kind the options ask for; contradictions are a usage error."""
-    kind: str | None = args.fsw
-    if args.command is not None:
-        if kind not in (None, *TAKES_COMMAND):
+    kind = fsw_kind_asked(args.fsw, args.command, args.port)
+    if getattr(args, "baud", None) is not None and kind != "device":
+        raise UsageError("--baud is the rate a --port is opened at (--fsw device)")
+    if getattr(args, "baud", None) is not None and args.baud < 1:
+        raise UsageError(f"--baud {args.baud}: expected an integer >= 1")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: expected an integer >= 0")
+    return kind
+
+
+def fsw_kind_asked(kind: str | None, command: str | None, port: str | None) -> str | None:
+    """--fsw as --command and --port imply it (run, fuzz, replay); contradictions are a
+    usage error: the FSW that flies is the one asked for."""
+    if command is not None:
+        if kind not in (None, *COMMAND_KINDS):
             raise UsageError(
-                f"--command names the FSW to fly for --fsw {', '.join(TAKES_COMMAND)};"
-                f" --fsw {kind} takes none"
+                f"--command runs your FSW as --fsw process (or names another build for"
+                f" {', '.join(COMMAND_KINDS[1:])}), not --fsw {kind}"
             )
-        try:
-            shlex.split(args.command)
-        except ValueError as exc:
-            raise UsageError(f"--command {args.command!r}: {exc}") from None
-        kind = kind or "process"
-    if args.port is not None:
+        if kind in (None, "process"):
+            try:
+                shlex.split(command)
+            except ValueError as exc:
+                raise UsageError(f"--command {command!r}: {exc}") from None
+            kind = "process"
+    if port is not None:
         if kind not in (None, "device"):
             raise UsageError(f"--port connects to a board (--fsw device), not --fsw {kind}")
         kind = "device"
-    if getattr(args, "baud", None) is not None and kind != "device":
-        raise UsageError("--baud is the rate a --port is opened at (--fsw device)")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: expected an integer >= 0")
     return kind
 
 

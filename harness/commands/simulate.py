@@ -4,7 +4,8 @@ The command table is a CSV with the header ``t_s,engine_on,throttle,pitch_rad``;
 row holds from its time on (quantised up to the next plant step); before the first row
 the engine keeps its initial state. Writes DIR/telemetry.csv (one row per plant step),
 DIR/capture.lhcap (every sensor packet, H2F, at its delivery time; `lunar-hil decode`
-reads it) and DIR/result.json (the touchdown state, or null).
+reads it) and DIR/result.json (the touchdown state, or null). DIR (--out) must be new or
+empty unless --force, as a run's.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from harness.errors import InputError
 from harness.link.capture import H2F, CaptureWriter
 from harness.plant.state import Truth
+from harness.rundir import RunDir
 from harness.scenario import Scenario, load_scenario
 from harness.scenarios import find_scenario
 from harness.simulator import Simulator
@@ -61,16 +63,25 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--commands", type=Path, required=True, help="CSV: t_s,engine_on,throttle,pitch_rad"
     )
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--out", type=Path, help="output directory (default under runs/)")
+    p.add_argument("--out", type=Path, help="output directory, new or empty (default under runs/)")
+    p.add_argument(
+        "--force", action="store_true", help="clear --out first if it holds a previous run"
+    )
     p.add_argument("--seed", type=int, help="run seed (default: the scenario's)")
 
 
 def read_commands(path: Path) -> list[CommandRow]:
     """Parse the command table; an error names the file, line and column."""
     try:
-        text = path.read_text()
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the command table: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: expected UTF-8 text, found byte 0x{data[exc.start]:02X} at offset {exc.start}"
+        ) from None
     lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip()]
     lines = [(i, ln) for i, ln in lines if not ln.lstrip().startswith("#")]
     if not lines:
@@ -170,6 +181,8 @@ def simulate(
                 fh.write(_row(truth, pitch_cmd))
     finally:
         capture.close()
+    if capture.error is not None:  # the capture keeps a failed write; the run must not
+        raise capture.error
     wall = time.monotonic() - wall0
     td = sim.touchdown
     sim_time_s = sim.t_us / 1e6
@@ -217,8 +230,14 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(find_scenario(args.config), list(args.overrides))
     commands = read_commands(args.commands)
     seed = scenario.run.seed if args.seed is None else args.seed
-    out = args.out or default_out(scenario, seed)
-    r = simulate(scenario, commands, seed, out, args.config).result
+    out = default_out(scenario, seed) if args.out is None else args.out
+    rd = RunDir(out, force=args.force)  # new or empty, writable, locked: never mixed
+    try:
+        r = simulate(scenario, commands, seed, out, args.config).result
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the open-loop artifacts: {exc.strerror}") from None
+    finally:
+        rd.release()
     td = r["touchdown"]
     if td is None:
         print(f"no touchdown within {r['sim_time_s']:.1f} s of sim time")

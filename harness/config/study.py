@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.config.table import ConfigTable, load_toml, parse_override, set_key
+from harness.config.table import ConfigTable, load_toml, parse_override, read_text, set_key
 from harness.errors import ConfigError
 
 
@@ -30,10 +30,7 @@ class StudyIdentity:
 
 def read_study(path: Path, what: str) -> str:
     """The text of a campaign or hunt file (``what``: "campaign", "hunt")."""
-    try:
-        return path.read_text()
-    except FileNotFoundError:
-        raise ConfigError(str(path), "(file)", f"an existing {what} file", "no such file") from None
+    return read_text(path, f"{what} file")
 
 
 def open_study(text: str, path: Path) -> tuple[ConfigTable, Path]:

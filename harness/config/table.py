@@ -80,6 +80,27 @@ def _merge(
     return out
 
 
+def read_text(path: Path, what: str = "TOML file") -> str:
+    """The UTF-8 text of a config file; a directory, a missing or unreadable file and a
+    byte that is not UTF-8 are located errors (``what``: "TOML file", "campaign file")."""
+    where = str(path)
+    if path.is_dir():
+        raise ConfigError(where, "(file)", f"a {what}", "a directory")
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise ConfigError(where, "(file)", f"an existing {what}", "no such file") from None
+    except OSError as exc:
+        raise ConfigError(where, "(file)", f"a readable {what}", exc.strerror) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            where, "(encoding)", "UTF-8 text", f"byte 0x{raw[exc.start]:02X} at offset {exc.start}"
+        ) from None
+
+
 def load_toml(path: str | Path, _chain: tuple[str, ...] = ()) -> dict[str, Any]:
     """Read a TOML file, resolving ``extends`` chains; errors name the file."""
     path = Path(path)
@@ -89,25 +110,17 @@ def load_toml(path: str | Path, _chain: tuple[str, ...] = ()) -> dict[str, Any]:
         raise ConfigError(_chain[-1], "extends", "a chain without a cycle", loop)
     if len(_chain) > _MAX_EXTENDS_DEPTH:
         raise ConfigError(where, "extends", "a chain shorter than 16 files", len(_chain))
-    if path.is_dir():
-        raise ConfigError(where, "(file)", "a TOML file", "a directory")
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise ConfigError(where, "(file)", "an existing TOML file", "no such file") from None
-    except OSError as exc:
-        raise ConfigError(where, "(file)", "a readable TOML file", exc.strerror) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            where, "(encoding)", "UTF-8 text", f"byte 0x{raw[exc.start]:02X} at offset {exc.start}"
-        ) from None
+    text = read_text(path)
     try:
         doc = _sourced(tomllib.loads(text), where)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(where, "(syntax)", "valid TOML", str(exc)) from None
+    for table, value in doc.items():  # `extends` written after a [table] lands in it
+        for key in ("extends", "replace"):
+            if isinstance(value, Mapping) and key in value:
+                raise ConfigError(
+                    where, f"{table}.{key}", f"{key} at the top, before any [table]", value[key]
+                )
     parent = doc.pop("extends", None)
     replace = doc.pop("replace", [])
     if not isinstance(replace, list) or not all(isinstance(r, str) for r in replace):

@@ -22,7 +22,7 @@ from harness.fswconfig import fsw_toml, write_fsw_toml
 from harness.fuzz.driver import EndpointFactory, Exchange, FuzzSettings, Target, play
 from harness.fuzz.judge import Violation
 from harness.launcher import FswKind, launch
-from harness.link.capture import F2H, H2F, CaptureWriter, read_capture
+from harness.link.capture import F2H, H2F, CaptureError, CaptureWriter, read_capture
 from packets import Deframer
 
 PERIOD_US = 50_000
@@ -70,7 +70,13 @@ def capture_writes(path: Path) -> tuple[list[list[bytes]], bytes]:
     writes: list[list[bytes]] = []
     f2h = bytearray()
     current: int | None = None
-    for r in read_capture(path):
+    try:
+        records = read_capture(path)
+    except OSError as exc:
+        raise CaptureError(
+            f"{path}: cannot read the capture: {exc.strerror}", path=str(path)
+        ) from None
+    for r in records:
         if r.direction == H2F:
             if r.sim_us != current:
                 writes.append([])

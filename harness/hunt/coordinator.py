@@ -88,6 +88,8 @@ class PooledFly:
 class Outcome:
     ledger: Ledger
     interrupted: bool
+    #: the signal that interrupted it (SIGINT for Ctrl-C, SIGTERM, SIGHUP); 0 when none
+    signum: int = 0
 
 
 def create(hunt: Hunt, directory: Path) -> Store:
@@ -117,21 +119,24 @@ def drive(
     total = hunt.budget_runs if hunt.budget_s is None else None
     progress.start(total, min(ledger.flown, hunt.budget_runs))
     interrupted = False
+    signum = 0
     try:
         if jobs == 1:
             Engine(hunt, ledger, fly).run()
         else:
             _drive_processes(hunt, ledger, jobs, fly)
         ledger.stop_reason = ledger.stop_reason or ledger.spent() or "done"
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (errors.SignalInterrupt)
         interrupted = True
-        ledger.stop_reason = "interrupted (Ctrl-C): resume with lunar-hil hunt resume DIR"
+        signum = getattr(exc, "signum", signal.SIGINT)
+        how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        ledger.stop_reason = f"interrupted ({how}): resume with lunar-hil hunt resume DIR"
     finally:
         if isinstance(fly, PooledFly):
             fly.close()
         progress.stop()
         ledger.write()
-    return Outcome(ledger, interrupted)
+    return Outcome(ledger, interrupted, signum)
 
 
 # -- engines in processes -----------------------------------------------------------------

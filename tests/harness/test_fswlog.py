@@ -39,3 +39,16 @@ def test_a_short_log_is_kept_whole(tmp_path: Path) -> None:
     log.close()
     assert (tmp_path / "fsw_stderr.log").read_text() == "boom\n"
     assert log.tail() == "boom" and log.discarded == 0
+
+
+def test_closing_a_capped_log_twice_is_harmless(tmp_path: Path) -> None:
+    """A run closes its endpoint twice (after the session, and on the way out); the second
+    close of a log past its cap wrote the cap note to the closed file: ValueError, a
+    traceback instead of the run's summary."""
+    log = BoundedLog(tmp_path / "fsw_stderr.log", cap_bytes=100)
+    proc = _spawn(log, "print('x' * 1000)")
+    proc.wait(timeout=30)
+    log.close()
+    log.close()
+    data = (tmp_path / "fsw_stderr.log").read_bytes()
+    assert data.count(b"more bytes were discarded") == 1

@@ -1,6 +1,7 @@
 """A harness you can trust with your flight software: the findings of the December 2026
-user review (../shared/reviews/user-2026-12.md), each reproduced the way it was found --
-the CLI in a real subprocess for signals and concurrency, an injected OSError for disks."""
+user review (kept with the project's notes, not in this repo), each reproduced the way it
+was found -- the CLI in a real subprocess for signals and concurrency, an injected OSError
+for disks."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import harness.cli
-from harness.link.capture import CaptureWriter
+from tests.harness.disk_faults import capture_disk_fills_at, run_dir_is_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = [sys.executable, "-m", "harness.cli"]
@@ -179,16 +180,7 @@ def test_a_full_disk_keeps_the_verdict_and_exits_2(
 ) -> None:
     """ENOSPC half-way through the capture: the run flies on, the verdict is printed, the
     summary says which artifact is incomplete, exit 2."""
-    real = CaptureWriter.record
-    calls = {"n": 0}
-
-    def record(self: CaptureWriter, sim_us: int, direction: int, data: bytes) -> None:
-        calls["n"] += 1
-        if calls["n"] == 500 and self.error is None:
-            self.error = OSError(28, "No space left on device")
-        real(self, sim_us, direction, data)
-
-    monkeypatch.setattr(CaptureWriter, "record", record)
+    capture_disk_fills_at(monkeypatch, 500)
     rc = harness.cli.main(["run", "nominal", *FAST, "--out", str(tmp_path / "o")])
     out = capsys.readouterr()
     assert rc == 2
@@ -391,18 +383,7 @@ def test_a_read_only_run_directory_is_refused_before_launch(
 ) -> None:
     """Finding 5: writability is checked (by taking the run's lock) before anything flies;
     an injected EROFS stands in for a read-only mount (root ignores permission bits)."""
-    import errno
-
-    import harness.rundir
-
-    real_open = os.open
-
-    def ro_open(path: str, flags: int, mode: int = 0o777) -> int:
-        if str(path).endswith(harness.rundir.LOCK_NAME):
-            raise OSError(errno.EROFS, "Read-only file system")
-        return real_open(path, flags, mode)
-
-    monkeypatch.setattr(harness.rundir.os, "open", ro_open)
+    run_dir_is_read_only(monkeypatch)
     rc = harness.cli.main(["run", "nominal", "--fsw", "memory", "--out", str(tmp_path / "ro")])
     assert rc == 2
     assert "not writable: Read-only file system" in capsys.readouterr().err

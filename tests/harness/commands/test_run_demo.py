@@ -138,4 +138,8 @@ def test_command_names_the_fsw_for_the_kinds_that_take_one(
     for kind in ("python-stub", "device"):
         out = str(tmp_path / kind)
         assert main([*args, "--fsw", kind, "--command", "x", "--out", out]) == 2
-        assert f"--fsw {kind} takes none" in capsys.readouterr().err
+        assert f"not --fsw {kind}" in capsys.readouterr().err
+    # a factory that is not there is named
+    bad = ["--fsw", "memory", "--command", "no_such_module:f", "--out", str(tmp_path / "b")]
+    assert main([*args, *bad]) == 2
+    assert "memory FSW factory 'no_such_module:f'" in capsys.readouterr().err

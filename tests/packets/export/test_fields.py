@@ -8,7 +8,7 @@ import pytest
 from packets.export.fields import LAYOUTS, PRIMARY_FIELDS, SECONDARY_FIELDS
 from packets.icd import SPECS, Apid
 
-#: "bitN ..." masks as ICD.md §3 writes them
+#: "bitN ..." masks as docs/icd.md §3 writes them
 ICD_MASKS = {
     Apid.IMU: {"status": 0x03},
     Apid.LRF: {"status": 0x0F},
