@@ -1,14 +1,15 @@
 """A run's directory: its own, never shared, never inherited, and nothing lost in it.
 
 * Created exclusively: an existing non-empty directory is refused unless ``force``
-  (which clears it first); a lock file held for the run's life makes a second run into
-  the same directory fail at once, naming the first one's pid. Creating the lock is also
-  the writability check, made before anything is launched.
+  (which clears it first); a lock held for the run's life (``harness.dirlock``, an
+  flock: a killed run leaves none held) makes a second run into the same directory fail
+  at once, naming the first one's pid. Creating the lock is also the writability
+  check, made before anything is launched.
 * Every artifact is written through ``write``/``record``: the run lists exactly what it
   wrote (never a stale file of an earlier run), and a write that fails (a full disk, a
   read-only mount) is kept as an error, not raised, so the verdict is never lost.
-* ``discard()`` removes a directory this run created when nothing flew (a launch that
-  failed leaves no stray directory).
+* ``discard()`` removes the directories this run created when nothing flew (a launch
+  that failed leaves no stray directory, not even an empty ``runs/``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from harness import dirlock
 from harness.errors import HarnessError
 
-LOCK_NAME = ".lunar-hil.lock"
+LOCK_NAME = dirlock.LOCK_NAME
 #: what a run (or simulate, or fuzz) writes: ``--force`` clears a directory holding only
 #: these, or one marked as a run's by a MARKS file -- never another directory (a mistyped
 #: ``--out ~ --force``, as root, would otherwise empty the home directory)
@@ -49,15 +51,14 @@ class RunDir:
         self.path = path
         self.written: list[str] = []
         self.errors: dict[str, str] = {}
-        self._created = False
-        self._lock: Path | None = None
+        self._created: list[Path] = []  # the directories this run made, deepest first
+        self._lock: int | None = None
         if path.exists() and not path.is_dir():
             raise RunDirError(f"{path}: expected a directory for the run, found a file")
         if path.is_dir():
+            if dirlock.is_held(path):
+                raise RunDirError(f"{path}: in use by another run ({_lock_owner(path)})")
             entries = [p for p in path.iterdir()]
-            lock = path / LOCK_NAME
-            if lock.exists():
-                raise RunDirError(f"{path}: in use by another run ({_lock_owner(lock)})")
             if entries and not force:
                 raise RunDirError(
                     f"{path}: not empty ({len(entries)} entries, e.g. {entries[0].name});"
@@ -70,34 +71,34 @@ class RunDir:
                     f" {' / '.join(MARKS)}); --force clears only a run's directory"
                 )
             self._take_lock()  # before clearing: a second --force run stops here, not later
-            for p in entries:
-                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+            self._clear()
             return
+        missing = [path, *(p for p in path.parents if not p.exists())]
         try:
             path.mkdir(parents=True)
         except FileExistsError:  # another run made it between our look and now
             raise RunDirError(f"{path}: created by another run just now") from None
         except OSError as exc:
             raise RunDirError(f"{path}: cannot create the run directory: {exc.strerror}") from None
-        self._created = True
+        self._created = missing
         self._take_lock()
 
     def _take_lock(self) -> None:
-        lock = self.path / LOCK_NAME
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            raise RunDirError(f"{self.path}: in use by another run ({_lock_owner(lock)})") from None
+            fd = dirlock.try_lock(self.path)
         except OSError as exc:
+            if self._created:
+                self.discard()
             raise RunDirError(f"{self.path}: not writable: {exc.strerror}") from None
-        try:
-            os.write(fd, f"{os.getpid()}\n".encode())
-        except OSError as exc:
-            os.close(fd)
-            lock.unlink(missing_ok=True)
-            raise RunDirError(f"{self.path}: not writable: {exc.strerror}") from None
-        os.close(fd)
-        self._lock = lock
+        if fd is None:
+            raise RunDirError(f"{self.path}: in use by another run ({_lock_owner(self.path)})")
+        self._lock = fd
+
+    def _clear(self) -> None:
+        """Remove all in the directory but its lock (held by this run)."""
+        for p in self.path.iterdir():
+            if p.name != LOCK_NAME:
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
 
     def file(self, name: str) -> Path:
         return self.path / name
@@ -123,27 +124,29 @@ class RunDir:
 
     def release(self) -> None:
         if self._lock is not None:
-            self._lock.unlink(missing_ok=True)
+            dirlock.unlock(self.path, self._lock)
             self._lock = None
 
     def discard(self) -> None:
-        """Remove what this run made (when nothing flew). A directory it was given was
-        empty (or cleared) when taken, so all in it is this run's -- a launcher's log too."""
-        if self._created:
+        """Remove what this run made (when nothing flew): the directories it created
+        (``runs/`` too, when this run made it and no other run is in it now); in a
+        directory it was given, which was empty (or cleared) when taken, all that is in
+        it -- a launcher's log too."""
+        if not self._created:
+            self._clear()
             self.release()
-            shutil.rmtree(self.path, ignore_errors=True)
-        else:
-            for p in self.path.iterdir():
-                if p != self._lock:
-                    shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
-            self.release()
+            return
+        self.release()
+        shutil.rmtree(self.path, ignore_errors=True)
+        for parent in self._created[1:]:
+            try:
+                parent.rmdir()
+            except OSError:  # another run's directory is in it now
+                break
 
 
-def _lock_owner(lock: Path) -> str:
-    try:
-        return f"pid {lock.read_text().strip()}; remove {lock.name} if that run is gone"
-    except OSError:
-        return "unknown pid"
+def _lock_owner(path: Path) -> str:
+    return f"pid {dirlock.holder(path)}"
 
 
 def _why(exc: OSError) -> str:

@@ -37,3 +37,30 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
         terminalreporter.section("checks not run (a system tool is missing)")
         for line in sorted(set(lines)):
             terminalreporter.line(line)
+
+
+#: what the suite must not leave in the checkout: a test's run writes under tmp_path
+LITTER = ("runs",)
+_litter_before: set[str] = set()
+
+
+def pytest_sessionstart(session):  # type: ignore[no-untyped-def]
+    root = session.config.rootpath
+    _litter_before.update(name for name in LITTER if (root / name).exists())
+
+
+def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]
+    """Fail the run when the tests left a ``runs/`` in the checkout (a run that wrote to
+    the default directory: 19 hunt runs a suite once piled up 38 GB there)."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller checks once, at the end
+    root = session.config.rootpath
+    left = [name for name in LITTER if (root / name).exists() and name not in _litter_before]
+    if left:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_sep(
+            "!",
+            f"the tests left {', '.join(left)} in {root}: a run wrote to its default"
+            " directory instead of tmp_path",
+            red=True,
+        )
+        session.exitstatus = 1

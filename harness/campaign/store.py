@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from harness.campaign import dirlock
+from harness import dirlock
 from harness.errors import HarnessError
 
 STORE_NAME = "campaign.sqlite"

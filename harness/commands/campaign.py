@@ -21,7 +21,8 @@ import signal
 import sys
 from pathlib import Path
 
-from harness.campaign import coordinator, dirlock, report
+from harness import dirlock
+from harness.campaign import coordinator, report
 from harness.campaign.plan import Campaign, RunPoint, load_campaign
 from harness.campaign.progress import Progress
 from harness.campaign.store import Store

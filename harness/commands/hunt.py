@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.campaign import dirlock
+from harness import dirlock
 from harness.campaign.progress import Progress
 from harness.errors import HarnessError
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import harness.cli
+from harness.rundir import LOCK_NAME, RunDir, RunDirError
 from tests.harness.disk_faults import capture_disk_fills_at, run_dir_is_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,45 @@ def test_a_launch_that_fails_leaves_no_run_directory(tmp_path: Path) -> None:
     r = cli("run", "nominal", "--port", "/dev/nonexistent", "--out", str(out))
     assert r.returncode == 2
     assert not out.exists()
+
+
+def test_a_failed_launch_removes_the_runs_folder_it_made_and_no_other(tmp_path: Path) -> None:
+    """The default ``runs/`` made for a run that never flew goes with it (the suite left
+    an empty runs/ in the checkout); one that holds another run's directory stays."""
+    root = tmp_path / "runs"
+    rd = RunDir(root / "nominal-robust-s0-x")
+    rd.discard()
+    assert not root.exists()
+    (root / "earlier").mkdir(parents=True)
+    rd = RunDir(root / "nominal-robust-s0-y")
+    rd.discard()
+    assert [p.name for p in root.iterdir()] == ["earlier"]
+
+
+def test_a_lock_left_by_a_killed_run_does_not_block_the_next(tmp_path: Path) -> None:
+    """The lock is an flock: a run killed with -9 leaves the file but holds nothing, so
+    --force takes its directory (with an O_EXCL file it said 'in use' until removed by
+    hand); a live holder is still refused, by pid."""
+    out = tmp_path / "o"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, pathlib; from harness.rundir import RunDir;"
+         " r = RunDir(pathlib.Path(sys.argv[1])); (r.path / 'result.json').write_text('{}');"
+         " print('held', flush=True); sys.stdin.read()", str(out)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(RunDirError, match=f"in use by another run \\(pid {holder.pid}"):
+            RunDir(out, force=True)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert (out / LOCK_NAME).exists()  # killed: the file is still there
+    rd = RunDir(out, force=True)
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # cleared, locked by us
+    rd.release()
+    assert list(out.iterdir()) == []
 
 
 # --- 2, 16: the FSW that flies is the one asked for; exit codes for CI ------------------
