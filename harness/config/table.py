@@ -16,6 +16,9 @@ path indexes an array of tables (``--set faults.0.valid_below_alt_m=600``).
 Every table remembers which file (or ``--set``) supplied each of its keys (``Sourced``),
 so an error in a parent file names the parent file, and a bad ``--set`` names itself.
 An unknown key is reported with the nearest known one ("did you mean ...?").
+
+(Over 300 lines and still one thing: reading, merging and overriding TOML are one
+mechanism, because each must carry the ``Sourced`` origins the next one reports from.)
 """
 
 from __future__ import annotations
