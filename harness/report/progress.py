@@ -21,6 +21,8 @@ class Progress:
         self.stream = stream
         self._t0 = time.monotonic()
         self._next = self._t0
+        #: (sim s, wall s) at the first tick: the rate counts from there, not from boot
+        self._first: tuple[float, float] | None = None
         self._shown = False
         if stream is not None:
             stream.write("booting the FSW (PING until PONG)…\r")
@@ -40,10 +42,14 @@ class Progress:
             return
         self._next = now + INTERVAL_S
         t = row.t_us / 1e6
-        wall = now - self._t0
+        if self._first is None:
+            self._first = (t, now)
+        t0, wall0 = self._first
+        wall = now - wall0
+        rate = f"  ({(t - t0) / wall:.0f}x real time)" if wall > 0 and t > t0 else ""
         self.stream.write(
             f"\r\033[Kt={t:7.1f} s  alt={row.truth.alt_m:8.1f} m  v_z={row.truth.vz_mps:7.1f} m/s"
-            f"  ({t / wall if wall > 0 else 0:.0f}x real time)"
+            + rate
         )
         self.stream.flush()
         self._shown = True
