@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import shlex
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,7 +144,12 @@ def _fuzz(args: argparse.Namespace, out: Path) -> int:
         except Violation as v:
             raise HarnessError(f"cannot fuzz: {v.detail}") from None
         res = search(
-            target, cases=args.cases, budget_s=args.budget_s, run_seed=args.seed, corpus=args.corpus
+            target,
+            cases=args.cases,
+            budget_s=args.budget_s,
+            run_seed=args.seed,
+            corpus=args.corpus,
+            keep_on_interrupt=True,
         )
     finally:
         target.close()
@@ -159,7 +165,16 @@ def _fuzz(args: argparse.Namespace, out: Path) -> int:
         print(f"reproducer: {capture} (lunar-hil decode {capture})")
         print(f"pytest:     {test}")
         print(f"replay:     lunar-hil replay {capture} {shlex.join(fsw_args(args))}")
+    if res.interrupted_by is not None:
+        summary["interrupted_by"] = res.interrupted_by
+        u = res.unshrunk
+        if u is not None:  # found, not yet shrunk: no reproducer, but not lost
+            summary["violation_unshrunk"] = {"oracle": u.oracle, "detail": u.detail}
+            print(f"VIOLATED {u.oracle} (not shrunk: interrupted): {u.detail}")
+        print(f"interrupted by {res.interrupted_by} after {res.cases} cases; {out / 'fuzz.json'}")
     (out / "fuzz.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if res.interrupted_by is not None:
+        return 128 + signal.Signals[res.interrupted_by].value  # 130 / 143 / 129
     return 1 if res.failure is not None else 0
 
 

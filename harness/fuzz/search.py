@@ -33,6 +33,7 @@ from hypothesis.database import (
     InMemoryExampleDatabase,
 )
 
+from harness.errors import SignalInterrupt
 from harness.fuzz.driver import Exchange, Target, play
 from harness.fuzz.generate import Write, case_of
 from harness.fuzz.judge import ORACLES, Violation
@@ -81,6 +82,10 @@ class SearchResult:
     prune_trials: int = 0
     failure: Failure | None = None
     fsw_starts: int = 0
+    #: the signal that stopped the search early (SIGINT for Ctrl-C), and a violation it
+    #: found but had not finished shrinking then (no reproducer: kept as found)
+    interrupted_by: str | None = None
+    unshrunk: Violation | None = None
 
     @property
     def cases_per_s(self) -> float:
@@ -202,8 +207,11 @@ def search(
     budget_s: float | None = None,
     run_seed: int = 0,
     corpus: Path | None = None,
+    keep_on_interrupt: bool = False,
 ) -> SearchResult:
-    """Fuzz ``target`` (see the module docstring); never raises for a violation."""
+    """Fuzz ``target`` (see the module docstring); never raises for a violation. With
+    ``keep_on_interrupt`` a Ctrl-C (or SIGTERM/SIGHUP as ``SignalInterrupt``) ends the
+    search with what it has, ``interrupted_by`` set, instead of raising."""
     if cases is None and budget_s is None:
         cases = 1000
     res = SearchResult()
@@ -221,24 +229,32 @@ def search(
     rnd = random.Random(run_seed)
     history: deque[bytes] = deque(maxlen=HISTORY)
     t_case = time.monotonic()
-    while res.failure is None:
-        if cases is not None and res.cases >= cases:
-            break
-        if budget_s is not None and time.monotonic() - t0 >= budget_s:
-            break
-        blob = rnd.randbytes(BLOB_BYTES)
-        res.cases += 1
-        writes = case_of(blob)
-        ex = Exchange()
-        v = s.run(writes, ex)
-        if v is None:
-            res.frames_sent += sum(len(w.parts) for w in writes)
-            res.frames_accepted += ex.frames_sent
-            history.append(blob)
-            continue
-        res.explore_s += time.monotonic() - t_case
-        res.failure = s.minimize(blob, v, list(history))
-        t_case = time.monotonic()
+    v: Violation | None = None
+    try:
+        while res.failure is None:
+            if cases is not None and res.cases >= cases:
+                break
+            if budget_s is not None and time.monotonic() - t0 >= budget_s:
+                break
+            blob = rnd.randbytes(BLOB_BYTES)
+            res.cases += 1
+            writes = case_of(blob)
+            ex = Exchange()
+            v = s.run(writes, ex)
+            if v is None:
+                res.frames_sent += sum(len(w.parts) for w in writes)
+                res.frames_accepted += ex.frames_sent
+                history.append(blob)
+                continue
+            res.explore_s += time.monotonic() - t_case
+            res.failure = s.minimize(blob, v, list(history))
+            t_case = time.monotonic()
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP as SignalInterrupt
+        if not keep_on_interrupt:
+            raise
+        res.interrupted_by = str(stop) if isinstance(stop, SignalInterrupt) else "SIGINT"
+        if res.failure is None:
+            res.unshrunk = v
     res.explore_s += time.monotonic() - t_case
     res.wall_s = time.monotonic() - t0
     res.fsw_starts = target.starts
