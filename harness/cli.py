@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "run": "harness.commands.run",
     "demo": "harness.commands.demo",
     "scenarios": "harness.commands.scenarios",
+    "faults": "harness.commands.faults",
     "simulate": "harness.commands.simulate",
     "decode": "harness.commands.decode",
     "encode": "harness.commands.encode",
@@ -45,6 +46,9 @@ HELP: dict[str, str] = {
     "run": "Run one scenario against a flight software in lockstep and give a verdict.",
     "demo": "Each public failure in one command, with the naive and the robust FSW side by side.",
     "scenarios": "List the scenarios that ship with lunar-hil, one line each.",
+    "faults": (
+        "List the fault kinds a scenario can schedule: sensor faults and link faults, with keys."
+    ),
     "simulate": (
         "Run the plant open loop (no FSW) from a command table, to validate it before"
         " trusting a verdict."

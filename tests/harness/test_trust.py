@@ -289,6 +289,30 @@ def test_scenarios_run_by_name_from_any_directory(tmp_path: Path) -> None:
         assert name in listing
 
 
+def test_faults_lists_every_kind_each_table_accepts_with_its_keys(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Finding 19: no command listed the fault kinds. ``lunar-hil faults`` prints the
+    reference the tables are validated against, and every accepted kind is described in
+    it (a kind added without its keys documented fails here)."""
+    from harness.commands import faults
+    from harness.faults.config import KINDS
+    from harness.faults.link_config import KINDS as LINK_KINDS
+
+    assert harness.cli.main(["faults"]) == 0
+    out = capsys.readouterr().out
+    sensor, link = out.split("[[link_faults]]  kinds:")
+    for kinds, text in ((KINDS, sensor), (LINK_KINDS, link)):
+        for kind in kinds:
+            assert f"* ``{kind}``" in text or f"``{kind}``:" in text or f"``{kind}`` /" in text, (
+                kind
+            )
+    assert harness.cli.main(["faults", "link_faults"]) == 0
+    only = capsys.readouterr().out
+    assert "[[faults]]" not in only and "``stall``" in only
+    assert set(faults.reference()) == {"faults", "link_faults"}
+
+
 def test_version_and_help_say_what_they_should() -> None:
     r = cli("--version")
     assert r.returncode == 0 and r.stdout.startswith("lunar-hil ")
