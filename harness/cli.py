@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from types import FrameType, ModuleType
 
-from harness.errors import HarnessError, SignalInterrupt
+from harness.errors import HarnessError, SignalInterrupt, exit_status
 
 #: subcommand name -> module
 COMMANDS: dict[str, str] = {
@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SignalInterrupt as exc:
         print(f"lunar-hil {args._subcommand}: terminated by {exc}", file=sys.stderr)
-        return 128 + exc.signum
+        return exit_status(exc.signum)
     except KeyboardInterrupt:
         print(f"lunar-hil {args._subcommand}: interrupted", file=sys.stderr)
         return 130

@@ -30,3 +30,28 @@ class SignalInterrupt(KeyboardInterrupt):
 
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
+
+
+def signum_of(interrupt: KeyboardInterrupt) -> int:
+    """The signal an interrupt stands for: SIGTERM or SIGHUP (a ``SignalInterrupt``), else
+    SIGINT (Ctrl-C)."""
+    import signal
+
+    return interrupt.signum if isinstance(interrupt, SignalInterrupt) else int(signal.SIGINT)
+
+
+def signal_name(interrupt: KeyboardInterrupt) -> str:
+    """``signum_of`` as the name result.json and fuzz.json record (``SIGINT``, ...)."""
+    import signal
+
+    return signal.Signals(signum_of(interrupt)).name
+
+
+def exit_status(sig: int | str) -> int:
+    """The shell's status for a command a signal stopped: 128 + its number (130 / 143 /
+    129 for SIGINT / SIGTERM / SIGHUP); an unknown name counts as Ctrl-C."""
+    import signal
+
+    if isinstance(sig, str):
+        sig = signal.Signals[sig] if sig in signal.Signals.__members__ else signal.SIGINT
+    return 128 + int(sig)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from harness.clock import LockstepClock, SimClock
 from harness.collector import collector_paused
-from harness.errors import SignalInterrupt
+from harness.errors import SignalInterrupt, signal_name
 from harness.exchange import TickExchange
 from harness.launcher import FswEndpoint
 from harness.link.base import Link, LinkError
@@ -215,11 +215,7 @@ class Session:
             nav_flags_seen=loop.nav_flags_seen,
             propellant_out_us=self.sim.propellant_out_us,
             harness_error=harness_error,
-            interrupted_by=None
-            if self.interrupt is None
-            else str(self.interrupt)
-            if isinstance(self.interrupt, SignalInterrupt)
-            else "SIGINT",
+            interrupted_by=None if self.interrupt is None else signal_name(self.interrupt),
             pacing=loop.pacing() if isinstance(loop, RealtimeLoop) else None,
         )
 

@@ -11,7 +11,6 @@ dies is retried once (``attempts = 2``); a run past ``run_timeout_s`` is ``timeo
 from __future__ import annotations
 
 import json
-import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -24,7 +23,7 @@ from harness.campaign.pool import Died, Event, Finished, ProcessPool, TimedOut
 from harness.campaign.progress import Progress
 from harness.campaign.store import RunRecord, Store, new_store, reopen_store
 from harness.campaign.worker import RunTask
-from harness.errors import HarnessError
+from harness.errors import HarnessError, signum_of
 
 RUNS_DIR = "runs"
 #: how long the coordinator waits for an event before refreshing the progress bar
@@ -135,7 +134,7 @@ def drive(
                     on_record(rec)
             progress.refresh()
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (errors.SignalInterrupt)
-        signum = getattr(exc, "signum", signal.SIGINT)
+        signum = signum_of(exc)
         return Finish(False, True, time.monotonic() - t0, ran, retried, signum)
     return Finish(True, False, time.monotonic() - t0, ran, retried)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from harness.campaign import coordinator, report
 from harness.campaign.plan import Campaign, RunPoint, load_campaign
 from harness.campaign.progress import Progress
 from harness.campaign.store import Store
-from harness.errors import HarnessError
+from harness.errors import HarnessError, exit_status
 
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
@@ -126,7 +125,7 @@ def _interrupted(directory: Path, store: Store, signum: int) -> int:
         f" resume with: lunar-hil campaign resume {directory}",
         file=sys.stderr,
     )
-    return 128 + signum  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
+    return exit_status(signum)  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
 
 
 def _rerun(args: argparse.Namespace) -> int:
@@ -152,7 +151,7 @@ def _rerun(args: argparse.Namespace) -> int:
     by = summary.result.get("interrupted_by")
     if summary.verdict == "aborted" and isinstance(by, str):  # not a digest that differs
         print(f"rerun {summary.result['end_reason']}", file=sys.stderr)
-        return 128 + signal.Signals[by].value
+        return exit_status(by)
     if want is None:
         print(f"the store has no digest for run {args.run_id} (status {row['status']})")
         return 0

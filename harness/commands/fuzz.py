@@ -15,11 +15,10 @@ import argparse
 import json
 import os
 import shlex
-import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, exit_status
 from harness.fuzz.driver import FuzzSettings, Target
 from harness.fuzz.judge import Violation
 from harness.fuzz.reproducer import launcher_factory, write_capture, write_pytest
@@ -174,7 +173,7 @@ def _fuzz(args: argparse.Namespace, out: Path) -> int:
         print(f"interrupted by {res.interrupted_by} after {res.cases} cases; {out / 'fuzz.json'}")
     (out / "fuzz.json").write_text(json.dumps(summary, indent=2) + "\n")
     if res.interrupted_by is not None:
-        return 128 + signal.Signals[res.interrupted_by].value  # 130 / 143 / 129
+        return exit_status(res.interrupted_by)  # 130 / 143 / 129
     return 1 if res.failure is not None else 0
 
 

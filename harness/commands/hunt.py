@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from harness import dirlock
 from harness.campaign.progress import Progress
-from harness.errors import HarnessError
+from harness.errors import HarnessError, exit_status
 
 if TYPE_CHECKING:
     from harness.campaign.store import Store
@@ -94,7 +94,7 @@ def _hunt(args: argparse.Namespace, hunt: Hunt, store: Store, directory: Path) -
     print(f"results: {directory / 'hunt.json'}  report: {directory / 'report.md'}")
     if outcome.interrupted:
         print(f"interrupted; resume with: lunar-hil hunt resume {directory}", file=sys.stderr)
-        return 128 + outcome.signum  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
+        return exit_status(outcome.signum)  # 130 / 143 / 129: SIGINT / SIGTERM / SIGHUP
     return 0
 
 

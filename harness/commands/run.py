@@ -23,7 +23,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, exit_status
 
 FSW_KINDS = ("python-stub", "process", "device", "memory", "c-memory", "c-host", "qemu")
 #: the kinds --command applies to: a command line (process), an in-process factory
@@ -36,7 +36,6 @@ VERDICTS = (
     "soft", "marginal", "crash", "no_touchdown", "fsw_timeout", "fsw_crash", "link_lost",
     "fsw_protocol", "aborted",
 )  # fmt: skip
-_SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
 
 
 class UsageError(HarnessError):
@@ -128,7 +127,7 @@ def exit_code(result: dict[str, object], expect: str | None) -> int:
     verdict = str(result["verdict"])
     by = result.get("interrupted_by")
     if verdict == "aborted" and isinstance(by, str):
-        return _SIGNAL_EXIT.get(by, 130)
+        return exit_status(by)
     if expect:
         if verdict != expect:
             print(f"expected {expect}, got {verdict}", file=sys.stderr)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from harness.config.table import read_text
 from harness.errors import InputError
 from harness.link.capture import H2F, CaptureWriter
 from harness.plant.state import Truth
@@ -72,16 +73,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def read_commands(path: Path) -> list[CommandRow]:
     """Parse the command table; an error names the file, line and column."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the command table: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: expected UTF-8 text, found byte 0x{data[exc.start]:02X} at offset {exc.start}"
-        ) from None
+    text = read_text(path, "command table")  # a directory, no file, not UTF-8: located
     lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip()]
     lines = [(i, ln) for i, ln in lines if not ln.lstrip().startswith("#")]
     if not lines:

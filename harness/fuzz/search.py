@@ -33,7 +33,7 @@ from hypothesis.database import (
     InMemoryExampleDatabase,
 )
 
-from harness.errors import SignalInterrupt
+from harness.errors import signal_name
 from harness.fuzz.driver import Exchange, Target, play
 from harness.fuzz.generate import Write, case_of
 from harness.fuzz.judge import ORACLES, Violation
@@ -252,7 +252,7 @@ def search(
     except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP as SignalInterrupt
         if not keep_on_interrupt:
             raise
-        res.interrupted_by = str(stop) if isinstance(stop, SignalInterrupt) else "SIGINT"
+        res.interrupted_by = signal_name(stop)
         if res.failure is None:
             res.unshrunk = v
     res.explore_s += time.monotonic() - t_case

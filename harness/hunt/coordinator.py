@@ -33,7 +33,7 @@ from harness.campaign.pool import ProcessPool
 from harness.campaign.progress import Progress
 from harness.campaign.store import RunRecord, Store, new_store, reopen_store
 from harness.campaign.worker import RunTask, run_task
-from harness.errors import HarnessError
+from harness.errors import HarnessError, signum_of
 from harness.hunt.engine import BudgetSpent, Engine, Fly, Found
 from harness.hunt.ledger import Ledger
 from harness.hunt.plan import Hunt, hunt_from_text
@@ -128,7 +128,7 @@ def drive(
         ledger.stop_reason = ledger.stop_reason or ledger.spent() or "done"
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (errors.SignalInterrupt)
         interrupted = True
-        signum = getattr(exc, "signum", signal.SIGINT)
+        signum = signum_of(exc)
         how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
         ledger.stop_reason = f"interrupted ({how}): resume with lunar-hil hunt resume DIR"
     finally:
